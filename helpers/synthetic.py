@@ -1,0 +1,43 @@
+"""Regenerate every seeded synthetic data set in ``data/synthetic/`` byte-identically.
+
+Each domain module that ships synthetic data exposes ``write_synthetic(out_dir) -> list[Path]``
+which writes its files with fixed seeds and returns their paths. ``python -m helpers synth``
+(``make synth``) calls them all; ``tests/test_synthetic.py`` regenerates into a temporary folder
+and compares bytes with the committed files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from helpers.config import SYNTHETIC_DIR
+
+#: Domain modules that ship synthetic data, in generation order.
+GENERATORS = ("coupons", "quota", "membership", "cadence", "segments")
+
+
+def generators() -> dict[str, object]:
+    """``{module name: write_synthetic function}`` for every module that defines one."""
+    out = {}
+    for name in GENERATORS:
+        try:
+            module = importlib.import_module(f"helpers.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"helpers.{name}":
+                continue
+            raise
+        fn = getattr(module, "write_synthetic", None)
+        if fn is not None:
+            out[name] = fn
+    return out
+
+
+def write_all(out_dir: str | Path = SYNTHETIC_DIR) -> list[Path]:
+    """Write every synthetic data set into ``out_dir``; return the files written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for _name, fn in generators().items():
+        written.extend(Path(p) for p in fn(out_dir))
+    return written
