@@ -385,9 +385,158 @@ def register(schema: Schema) -> Schema:
 
 
 # --- revenue (notebook 01) -------------------------------------------------------------------
+#: Verification labels of /work/shared/research/financials.md, strongest first.
+REVENUE_STATUSES = ("VERIFIED-2", "VERIFIED-1", "CHECK-ROUNDED", "DERIVED", "SECONDARY", "UNVERIFIED")
+REVENUE_UNITS = ("one", "thousand", "million", "billion", "trillion")
+
+FILINGS = register(Schema(
+    name="filings",
+    description="Revenue figures from company filings, tidy: one row per figure.",
+    columns=(
+        Column("company", "str", "short company name; result keys use its slug (Coupang Corp -> coupang_corp)"),
+        Column("entity", "str", "legal entity that reported the figure"),
+        Column("fiscal_year", "int", "fiscal year the period ends in", low=1990, high=2100),
+        Column("period", "str", "FY = full year; 9M, H1 = year to date; Q1..Q4 = one quarter",
+               allowed=("FY", "H1", "9M", "Q1", "Q2", "Q3", "Q4")),
+        Column("breakdown", "str", "type = revenue by type; segment = reportable segments; "
+               "total = reported total (used to reconcile)", allowed=("type", "segment", "total")),
+        Column("line", "str", "revenue line as named in the filing"),
+        Column("amount", "float", "reported amount, in `unit` of `currency`; revenue, never negative", low=0),
+        Column("currency", "str", "ISO code of the reporting currency", allowed=("USD", "KRW")),
+        Column("unit", "str", "scale of `amount`", allowed=REVENUE_UNITS),
+        Column("source", "str", "where the figure comes from"),
+        Column("status", "str", "verification label (strongest first)", allowed=REVENUE_STATUSES),
+        Column("note", "str", "formula for DERIVED rows, caveats", nullable=True),
+    ),
+    unique=("company", "fiscal_year", "period", "breakdown", "line"),
+))
+
+LINE_MAPPING = register(Schema(
+    name="line_mapping",
+    description="An analyst's choice: which comparable category each company's revenue line belongs to.",
+    columns=(
+        Column("company", "str", "company as in the filings file"),
+        Column("line", "str", "line as in the filings file"),
+        Column("category", "str", "comparable category, lower-case snake_case "
+               "(e.g. retail_1p, marketplace_services, advertising, membership_other, cloud)"),
+    ),
+    optional=(Column("note", "str", "why the line is in that category", nullable=True),),
+    unique=("company", "line"),
+))
+
+FX_RATES = register(Schema(
+    name="fx_rates",
+    description="Annual average exchange rates: units of `currency` per 1 USD.",
+    columns=(
+        Column("year", "int", "calendar year of the average", low=1990, high=2100),
+        Column("currency", "str", "ISO code of the quoted currency (USD itself needs no row)", allowed=("KRW",)),
+        Column("per_usd", "float", "annual average units of `currency` per 1 USD", low=1e-9),
+        Column("source", "str", "rate source (series, release)"),
+        Column("status", "str", "verification label", allowed=REVENUE_STATUSES),
+        Column("note", "str", "derivation, caveats", nullable=True),
+    ),
+    unique=("year", "currency"),
+))
 # --- end revenue ---
 
 # --- coupons (notebook 02) -------------------------------------------------------------------
+COUPON_ACTIVITY_TYPES = ("coupon_festival", "category_week", "new_buyer_push")
+COUPON_LEVELS = ("S+", "S", "A+", "A")
+
+COUPON_CAMPAIGNS = register(Schema(
+    name="coupon_campaigns",
+    description="One row per coupon batch of a campaign (a campaign has one or more batches).",
+    columns=(
+        Column("campaign_id", "str", "campaign identifier"),
+        Column("activity_type", "str", "kind of activity (sets which past campaigns its ROI is compared with)",
+               allowed=COUPON_ACTIVITY_TYPES),
+        Column("level", "str", "promotion level, biggest first", allowed=COUPON_LEVELS),
+        Column("start", "date", "first day of the campaign (local date)"),
+        Column("end", "date", "last day of the campaign, inclusive (local date)"),
+        Column("coupon_id", "str", "coupon batch identifier"),
+        Column("kind", "str", "function of the coupon", allowed=("no_threshold", "threshold", "shipping")),
+        Column("face_value", "float", "discount per coupon, in `currency`", low=0.01),
+        Column("min_order", "float", "minimum gross order amount to use it, in `currency` (0 = none)", low=0),
+        Column("stackable", "bool", "can be combined with another coupon on one order"),
+        Column("channel", "str", "collected by the user, or pushed to them", allowed=("collected", "pushed")),
+        Column("place", "str", "where it was offered (coupon_centre, merchant_page, app_push, ...)"),
+        Column("time_slot", "str", "release slot, e.g. `12-14` (hours, local time) or `all_day`"),
+        Column("issued_qty", "int", "coupons issued (the quota of the batch)", low=1),
+        Column("currency", "str", "ISO currency of every amount of the campaign"),
+    ),
+    unique=("coupon_id",),
+))
+
+COUPON_EVENTS = register(Schema(
+    name="coupon_events",
+    description="One row per coupon instance a customer holds: when collected, and when and on which order used.",
+    columns=(
+        Column("coupon_id", "str", "coupon batch (a `coupon_id` of the campaigns table)"),
+        Column("customer_id", "str", "who holds it (pseudonymised before display)"),
+        Column("collected_at", "datetime", "when it was collected or pushed (local time)"),
+        Column("used_at", "datetime", "when it was used (local time); empty if unused", nullable=True),
+        Column("order_id", "str", "order it was used on; empty if unused", nullable=True),
+    ),
+))
+
+COUPON_ORDERS = register(Schema(
+    name="coupon_orders",
+    description="Every order of the campaign's audience in the campaign window, with or without coupons.",
+    columns=(
+        Column("order_id", "str", "order identifier"),
+        Column("customer_id", "str", "who ordered (pseudonymised before display)"),
+        Column("ordered_at", "datetime", "when the order was placed (local time)"),
+        Column("gross_amount", "float", "order amount before discounts, in the campaign's currency"),
+        Column("discount_amount", "float", "discount on the order (coupons), same currency"),
+        Column("paid_amount", "float", "amount paid by the customer, same currency"),
+        Column("status", "str", "final status of the order", allowed=("paid", "cancelled", "refunded")),
+        Column("new_buyer", "bool", "true if the customer had never bought before this order"),
+    ),
+    unique=("order_id",),
+    optional=(Column("currency", "str", "ISO currency; if given it must be the campaign's"),),
+))
+
+COUPON_AUDIENCE = register(Schema(
+    name="coupon_audience",
+    description="Customers eligible for a campaign, randomly split into targeted and holdout (not targeted).",
+    columns=(
+        Column("campaign_id", "str", "campaign identifier"),
+        Column("customer_id", "str", "eligible customer (pseudonymised before display)"),
+        Column("group", "str", "targeted with the coupons, or randomly held out", allowed=("targeted", "holdout")),
+    ),
+    unique=("campaign_id", "customer_id"),
+))
+
+COUPON_TRUTH = register(Schema(
+    name="coupon_truth",
+    description="SYNTHETIC ONLY: the true incremental effect of each simulated campaign on its targeted customers.",
+    columns=(
+        Column("campaign_id", "str", "campaign identifier"),
+        Column("true_incremental_paid", "float", "paid amount caused by the coupons, in `currency`"),
+        Column("true_incremental_gross", "float", "gross order amount caused by the coupons, in `currency`"),
+        Column("currency", "str", "ISO currency"),
+    ),
+    unique=("campaign_id",),
+))
+
+PAST_CAMPAIGNS = register(Schema(
+    name="past_campaigns",
+    description="Attributional coupon ROI of finished campaigns, one row per campaign (input of notebook 03).",
+    columns=(
+        Column("campaign_id", "str", "campaign identifier"),
+        Column("activity_type", "str", "kind of activity", allowed=COUPON_ACTIVITY_TYPES),
+        Column("level", "str", "promotion level", allowed=COUPON_LEVELS),
+        Column("start", "date", "first day (local date)"),
+        Column("end", "date", "last day, inclusive (local date)"),
+        Column("coupon_cost", "float", "face value of coupons used on orders that stayed paid, in `currency`",
+               low=0),
+        Column("coupon_payment_amount", "float", "paid amount of orders that stayed paid and used a coupon, "
+               "in `currency`", low=0),
+        Column("roi", "float", "coupon_payment_amount / coupon_cost"),
+        Column("currency", "str", "ISO currency"),
+    ),
+    unique=("campaign_id",),
+))
 # --- end coupons ---
 
 # --- quota (notebook 03) ---------------------------------------------------------------------
@@ -397,6 +546,30 @@ def register(schema: Schema) -> Schema:
 # --- end membership ---
 
 # --- cadence (notebook 05) -------------------------------------------------------------------
+CADENCE_MESSAGES = register(Schema(
+    name="cadence_messages",
+    description="One row per coupon message a platform sent to a customer.",
+    columns=(
+        Column("customer_id", "str", "customer identifier (pseudonymised before display)"),
+        Column("sent_at", "datetime_tz", "send time with its UTC offset, e.g. 2024-03-04T12:31:00+09:00"),
+        Column("channel", "str", "delivery channel, e.g. lms, push, kakao, email"),
+        Column("coupon_amount", "float", "coupon value in the log's currency (parameter `currency`)", low=0),
+        Column("min_order", "float", "minimum order value for the coupon, same currency; 0 = no threshold",
+               low=0),
+        Column("valid_days", "int", "days the coupon stays valid", low=0, high=366),
+        Column("consent_night", "bool", "customer opted in to advertising between the quiet hours"),
+    ),
+))
+
+CADENCE_EVENTS = register(Schema(
+    name="cadence_events",
+    description="One row per customer lifecycle event: sign-up, cart add, purchase.",
+    columns=(
+        Column("customer_id", "str", "customer identifier (pseudonymised before display)"),
+        Column("event", "str", "what the customer did", allowed=("signup", "cart_add", "purchase")),
+        Column("at", "datetime_tz", "event time with its UTC offset"),
+    ),
+))
 # --- end cadence ---
 
 # --- transactions and segments (notebooks 04, 06) --------------------------------------------
@@ -406,7 +579,12 @@ TRANSACTIONS = register(Schema(
     columns=(
         Column("customer_id", "str", "customer identifier (pseudonymised before display)"),
         Column("date", "datetime", "purchase date or time"),
-        Column("amount", "float", "purchase value in the table's currency"),
+        Column("amount", "float", "purchase value in the table's currency (USD for CDNOW); "
+               "<= 0 = a return or zero-value line, handled by the `returns` parameter"),
+    ),
+    optional=(
+        Column("quantity", "int", "items in the purchase (CDs for CDNOW)", low=0),
+        Column("order_id", "str", "order the line belongs to"),
     ),
 ))
 # --- end transactions and segments ---
