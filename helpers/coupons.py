@@ -441,7 +441,7 @@ def review_table(batches: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
         raise DataContractError(f"campaigns: cannot break down by {by!r}; it is not a column "
                                 f"(columns: {list(b.columns)})")
     ev_in = events[events["coupon_id"].isin(b["coupon_id"])]
-    ev = ev_in.merge(b[["coupon_id", name]], on="coupon_id", how="inner")
+    ev = ev_in.merge(b[list(dict.fromkeys(["coupon_id", name]))], on="coupon_id", how="inner")
     uses = coupon_uses(b, ev_in, orders)
     eff = uses[uses["effective"]]
     groups = pd.Index(sorted(b[name].unique()), name=name)
