@@ -245,7 +245,7 @@ def local_time(times: pd.Series, timezone: str) -> pd.DataFrame:
         raise DataContractError("sent_at must be timezone-aware; load the log with naive_timezone set")
     loc = times.dt.tz_convert(timezone)
     return pd.DataFrame({
-        "weekday": pd.Categorical(np.asarray(WEEKDAYS, dtype=object)[loc.dt.dayofweek.to_numpy()],
+        "weekday": pd.Categorical(np.asarray(WEEKDAYS, dtype=object)[loc.dt.day_of_week.to_numpy()],
                                   categories=list(WEEKDAYS)),
         "hour": loc.dt.hour.to_numpy(),
         "hour_float": (loc.dt.hour + loc.dt.minute / 60 + loc.dt.second / 3600).to_numpy(),
@@ -308,9 +308,9 @@ def clean_log(messages: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.DataFram
     msg = messages.reset_index(drop=True)
     ev = events.reset_index(drop=True)
     secs = _seconds(msg["sent_at"])
-    prev_same = msg["customer_id"].eq(msg["customer_id"].shift())
-    running_max = pd.Series(secs).groupby(msg["customer_id"].to_numpy()).cummax().to_numpy()
-    out_of_order = prev_same.to_numpy() & (secs < np.r_[np.iinfo("int64").min, running_max[:-1]])
+    cust = msg["customer_id"].to_numpy()
+    prev_max = pd.Series(secs).groupby(cust).cummax().groupby(cust).shift()
+    out_of_order = (pd.Series(secs) < prev_max).to_numpy()
     msg = msg.assign(_s=secs).sort_values(["customer_id", "_s"], kind="stable")
     dup = msg.duplicated(["customer_id", "_s"], keep="first")
     msg = msg[~dup.to_numpy()]
@@ -795,7 +795,8 @@ def w_pattern_share(messages: pd.DataFrame) -> float:
     Windows slide one message at a time within each customer's send sequence (sorted by
     ``sent_at``); a customer with :math:`n \\ge 5` messages has :math:`n - 4` windows.
     Share = W windows / all windows (:func:`is_w_pattern`). A repeated high-low-mid-low cycle
-    gives 1/4; independent continuous amounts give 11/120 ≈ 0.092.
+    gives 1/4; independent continuous amounts give 4/120 = 1/30 (the middle value must rank
+    3rd of 5, the valleys 1st/2nd and the outer peaks 4th/5th: 2 × 2 orderings).
 
     Raises
     ------
@@ -1026,7 +1027,7 @@ def simulate_messages(events: pd.DataFrame, seed: int = 5, settings: SimSettings
     weeks_policy = _policy_weeks(POLICY_INTERVAL_DAYS if policy is None else policy)
     tz = s.timezone
     t0 = pd.Timestamp(s.start, tz=tz)
-    t0 = t0 - pd.Timedelta(days=t0.dayofweek)
+    t0 = t0 - pd.Timedelta(days=t0.day_of_week)
     end = pd.Timestamp(s.end, tz=tz)
     n_weeks = int((end - t0) / pd.Timedelta(days=7)) + 1
     customers = pd.unique(events["customer_id"])
