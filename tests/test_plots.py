@@ -1,0 +1,34 @@
+"""Money/percent formatting and the fixed colours of recurring names."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.plots import NAMED_COLORS, color_for, format_money, format_pct, palette_for
+
+
+@pytest.mark.parametrize("value, currency, scale, decimals, expected", [
+    (637_959e6, "USD", 1e9, 1, "$638.0B"),      # Amazon FY2024 net sales, USD millions -> B
+    (38.2989e12, "KRW", 1e12, 2, "₩38.30T"),    # Coupang Corp FY2024 revenue
+    (10_000, "KRW", 1, 0, "₩10,000"),
+    (1_500, "GBP", 1e3, 1, "1.5K GBP"),         # unknown symbol: code after the number
+])
+def test_format_money(value, currency, scale, decimals, expected):
+    assert format_money(value, currency, scale, decimals) == expected
+
+
+def test_format_money_refuses_unknown_scale():
+    with pytest.raises(ValueError, match="scale"):
+        format_money(1, "USD", 1e5)
+
+
+def test_format_pct():
+    assert format_pct(0.38722) == "38.7%" and format_pct(0.5, 0) == "50%"
+
+
+def test_named_colours_are_fixed_and_palettes_distinct():
+    assert color_for("Amazon") == NAMED_COLORS["amazon"] == color_for("amazon")
+    pal = palette_for(["Amazon", "retail_1p", "advertising", "cloud"])
+    assert pal["Amazon"] == NAMED_COLORS["amazon"]
+    others = [pal[k] for k in ("retail_1p", "advertising", "cloud")]
+    assert len(set(others)) == 3
