@@ -404,8 +404,9 @@ def reconcile_totals(filings: pd.DataFrame, companies: Sequence[str], period: st
     Returns
     -------
     DataFrame
-        ``company, fiscal_year, lines_sum, reported_total, gap, rel_gap, ok, total_line`` in the
-        reporting currency's units (``value`` column basis); only years with a reported total.
+        ``company, fiscal_year, currency, lines_sum, reported_total, gap, rel_gap, ok,
+        total_line`` in whole units of the reporting currency; only years whose lines and
+        reported total share one currency (sums across currencies are not reconciled).
 
     Notes
     -----
@@ -420,15 +421,16 @@ def reconcile_totals(filings: pd.DataFrame, companies: Sequence[str], period: st
     """
     sel = filings[filings["company"].isin(list(companies)) & (filings["period"] == period)]
     lines = (sel[sel["breakdown"] == breakdown].groupby(["company", "fiscal_year"], as_index=False)
-             .agg(lines_sum=("value", "sum")))
+             .agg(lines_sum=("value", "sum"), currency=("currency", lambda s: "/".join(sorted(set(s))))))
     totals = (sel[sel["breakdown"] == "total"]
               .rename(columns={"value": "reported_total", "csv_line": "total_line"})
-              [["company", "fiscal_year", "reported_total", "total_line"]])
-    out = lines.merge(totals, on=["company", "fiscal_year"], how="inner")
+              [["company", "fiscal_year", "currency", "reported_total", "total_line"]])
+    out = lines.merge(totals, on=["company", "fiscal_year", "currency"], how="inner")
     out["gap"] = out["lines_sum"] - out["reported_total"]
     out["rel_gap"] = out["gap"] / out["reported_total"].where(out["reported_total"] > 0)
     out["ok"] = out["rel_gap"].abs() <= tolerance
-    return out[["company", "fiscal_year", "lines_sum", "reported_total", "gap", "rel_gap", "ok", "total_line"]]
+    return out[["company", "fiscal_year", "currency", "lines_sum", "reported_total", "gap", "rel_gap", "ok",
+                "total_line"]].reset_index(drop=True)
 
 
 def map_lines(rows: pd.DataFrame, mapping: pd.DataFrame, *, filings_source: str = "filings",
@@ -1039,7 +1041,7 @@ def analyse(p: RevenueParams) -> RevenueAnalysis:
         r = bad.iloc[0]
         raise DataContractError(
             f"{fsrc} (filings): {r['company']} {r['fiscal_year']} {p.breakdown} lines sum to "
-            f"{r['lines_sum']:,.0f} but the reported total (line {r['total_line']}) is "
+            f"{r['lines_sum']:,.0f} {r['currency']} but the reported total (line {r['total_line']}) is "
             f"{r['reported_total']:,.0f} (gap {r['rel_gap']:.2%} > {RECONCILE_TOLERANCE:.1%}); "
             "a line is missing or mistyped")
     rows = select_rows(filings, p.companies, p.period, p.breakdown, p.base_year, p.year, source=fsrc)
