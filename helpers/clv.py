@@ -17,7 +17,7 @@ brucehardie.com/notes/025/.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,8 @@ class ModelFit:
 
     ``converged`` is False when the optimiser stopped without meeting its tolerance; ``message``
     then holds its reason. Callers must show a non-converged fit as flagged, never as a result.
+    ``at_bound`` names parameters that ran to the edge of the search range (not identified by
+    the data, e.g. BG/NBD ``a`` -> 0 when nobody drops out).
     """
 
     model: str
@@ -45,7 +47,7 @@ class ModelFit:
     converged: bool
     message: str
     iterations: int = 0
-    extra: dict[str, float] = field(default_factory=dict)
+    at_bound: tuple[str, ...] = ()
 
     def table(self) -> pd.DataFrame:
         """Parameters as a one-column table (index = parameter name)."""
@@ -73,7 +75,7 @@ def _check_summary(frequency: object, recency: object, T: object) -> tuple[np.nd
         (x < 0, "frequency must be >= 0"),
         (x % 1 != 0, "frequency must be a whole number of repeat purchases"),
         (t_x < 0, "recency must be >= 0"),
-        (t_cap <= 0, "T (customer age) must be > 0"),
+        (t_cap < 0, "T (customer age) must be >= 0"),
         (t_x > t_cap + 1e-9, "recency must be <= T (the last purchase cannot come after the end)"),
         ((x == 0) & (t_x != 0), "recency must be 0 when frequency is 0"),
     ]
@@ -117,8 +119,9 @@ def bgnbd_log_likelihood(params: Mapping[str, float], frequency: object, recency
     Examples
     --------
     >>> p = {"r": 1.0, "alpha": 1.0, "a": 1.0, "b": 1.0}
-    >>> round(float(bgnbd_log_likelihood(p, [0], [0.0], [1.0])[0]), 4)  # log(1/2) + log(1/2)
-    -1.3863
+    >>> # x = 0: no repeat purchase, so no chance to drop out; L = (alpha / (alpha + T))^r = 1/2
+    >>> round(float(bgnbd_log_likelihood(p, [0], [0.0], [1.0])[0]), 4)
+    -0.6931
     """
     r, alpha, a, b = (float(params[k]) for k in BGNBD_PARAMS)
     if min(r, alpha, a, b) <= 0:
@@ -196,20 +199,28 @@ def _check_spend(frequency: object, monetary_value: object) -> tuple[np.ndarray,
     return x, m
 
 
+#: Bounds of the log-parameters during the search: exp(+-20) spans 2e-9 .. 5e8.
+LOG_BOUND = 20.0
+
+
 def _fit(model: str, names: tuple[str, ...], negll, start: np.ndarray, maxiter: int,
          n_customers: int, n_repeat: int) -> ModelFit:
-    res = optimize.minimize(negll, np.log(start), method="Nelder-Mead",
-                            options={"maxiter": maxiter, "maxfev": 4 * maxiter, "xatol": 1e-7,
-                                     "fatol": 1e-9})
+    res = optimize.minimize(negll, np.log(start), method="L-BFGS-B",
+                            bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
+                            options={"maxiter": maxiter, "maxfun": 20 * maxiter})
     params = {k: float(v) for k, v in zip(names, np.exp(res.x), strict=True)}
     ll = -float(res.fun)
-    converged = bool(res.success) and bool(np.isfinite(ll))
+    converged = bool(res.success) and bool(np.isfinite(ll)) and ll > -1e299
     message = str(res.message)
-    if not np.isfinite(ll):
+    if not np.isfinite(ll) or ll <= -1e299:
         message = f"log-likelihood is not finite at the optimum ({message})"
+    at_bound = [k for k, v in zip(names, res.x, strict=True) if abs(v) > LOG_BOUND - 1e-3]
+    if at_bound:
+        message += (f"; parameter(s) {at_bound} reached the search bound (the data do not "
+                    "identify them: e.g. no dropout gives a -> 0)")
     return ModelFit(model=model, params=params, log_likelihood=ll, n_customers=n_customers,
                     n_repeat_buyers=n_repeat, converged=converged, message=message,
-                    iterations=int(res.get("nit", 0)))
+                    iterations=int(res.get("nit", 0)), at_bound=tuple(at_bound))
 
 
 def fit_bgnbd(frequency: object, recency: object, T: object, *,
@@ -224,7 +235,7 @@ def fit_bgnbd(frequency: object, recency: object, T: object, *,
     min_repeat_buyers : int
         Fewest customers with ``frequency > 0`` required (default 10).
     maxiter : int
-        Iteration limit of the Nelder-Mead optimiser (on log-parameters).
+        Iteration limit of the L-BFGS-B optimiser (on log-parameters, bounded to +-20).
     start : mapping, optional
         Starting values for ``r, alpha, a, b`` (default all 1).
 
@@ -280,7 +291,7 @@ def fit_gamma_gamma(frequency: object, monetary_value: object, *,
     min_repeat_buyers : int
         Fewest repeat buyers required (default 10).
     maxiter : int
-        Iteration limit of the Nelder-Mead optimiser.
+        Iteration limit of the L-BFGS-B optimiser (on log-parameters, bounded to +-20).
     start : mapping, optional
         Starting values for ``p, q, v`` (default all 1).
 
