@@ -1,0 +1,89 @@
+"""Execute every run in notebooks/runs.yaml through the runner and collect all failures.
+
+Then check the result contract: each notebook's default run records the keys its issue names,
+and notebook 01's shipped-data figures equal the filings (computed by hand below from the
+Amazon 10-K FY2024, Note "Segment Information", and the Coupang Corp figures of seed 000).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from helpers.results import read_results
+from helpers.runner import load_runs, plan_jobs, run_batch
+
+pytestmark = pytest.mark.slow
+
+REQUIRED = {
+    "02_coupon_campaign": ["collected", "collection_rate", "usage_rate", "effective_usage_rate",
+                           "coupon_payment_amount", "coupon_cost", "roi", "new_buyers", "incremental_roi",
+                           "incremental_roi_low", "incremental_roi_high"],
+    "03_promotion_quota": ["baseline", "baseline_low", "baseline_high", "target", "gap", "roi", "budget",
+                           "budget_low", "budget_high", "cap", "cap_binds", "backtest_mase",
+                           "seasonal_naive_mase", "allocation.s_plus", "allocation.s", "allocation.a_plus",
+                           "allocation.a"],
+    "04_membership_value": ["naive_order_ratio", "adjusted_rate_ratio", "adjusted_rate_ratio_low",
+                            "adjusted_rate_ratio_high", "true_rate_ratio", "value_per_member_month",
+                            "breakeven_fee", "tenure_spend_ratio", "bgnbd.r", "bgnbd.alpha", "bgnbd.a",
+                            "bgnbd.b", "gg.p", "gg.q", "gg.v", "clv.member", "clv.non_member"],
+    "05_crm_cadence": [f"weekday_share.{d}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")]
+                      + ["hour_share.12_14", "quiet_hours_violations", "mean_discount_rate",
+                         "share_rate_above_margin", "w_pattern_share", "purchases_per_month"],
+    "06_rfm_segments": ["customers", "repeat_customers", "gini", "share_customers_for_90pct_revenue",
+                        "top_pair.lift"],
+}
+REQUIRED_PREFIXES = {
+    "01_revenue_mix": ["amazon.", "coupang.", "coupang_corp."],
+    "05_crm_cadence": ["interval_days."],
+    "06_rfm_segments": ["top_share.", "segment."],
+}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    reports = tmp_path_factory.mktemp("reports")
+    specs = load_runs()
+    outcomes = run_batch(plan_jobs(specs), reports, workers=2, specs=specs, progress=False)
+    return reports, outcomes
+
+
+def test_every_run_in_runs_yaml_succeeds(batch):
+    _, outcomes = batch
+    failures = [f"{o.notebook}/{o.run}: {o.status}: {o.error} (code cell {o.failed_cell})"
+                for o in outcomes if o.status != "ok"]
+    assert not failures, "failed runs:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("notebook", sorted(set(REQUIRED) | set(REQUIRED_PREFIXES)))
+def test_default_run_records_the_required_keys(batch, notebook):
+    reports, _ = batch
+    results = read_results(reports / notebook / "default.ipynb")
+    missing = [k for k in REQUIRED.get(notebook, []) if k not in results]
+    missing += [p + "*" for p in REQUIRED_PREFIXES.get(notebook, []) if not any(k.startswith(p) for k in results)]
+    assert not missing, f"{notebook}: default run did not record {missing}"
+
+
+def test_revenue_mix_equals_the_filings(batch):
+    reports, _ = batch
+    r = read_results(reports / "01_revenue_mix" / "default.ipynb")
+    # Amazon 10-K FY2024 (USD millions): online stores 247,029; 3P seller services 156,146;
+    # advertising 56,214 (2023: 46,906); total net sales 637,959.
+    assert math.isclose(r["amazon.online_stores.share"], 247029 / 637959, rel_tol=1e-12)
+    assert math.isclose(r["amazon.third_party_seller_services.share"], 156146 / 637959, rel_tol=1e-12)
+    ads_yoy = [v for k, v in r.items() if k.startswith("amazon.advertising") and k.endswith(".yoy")]
+    assert len(ads_yoy) == 1 and math.isclose(ads_yoy[0], 56214 / 46906 - 1, rel_tol=1e-12)
+    # Coupang Corp FY2024 (seed 000, KRW trillion, UNVERIFIED): product 30.6798 of 38.2989.
+    product = [v for k, v in r.items() if k.startswith("coupang_corp.product") and k.endswith(".share")
+               and ".category." not in k]
+    assert len(product) == 1 and math.isclose(product[0], 30.6798 / 38.2989, rel_tol=1e-9)
+
+
+def test_index_and_results_csv_cover_every_run(batch):
+    reports, outcomes = batch
+    index = (reports / "index.html").read_text()
+    csv_text = (reports / "results.csv").read_text()
+    for o in outcomes:
+        assert f"{o.notebook}/{o.run}.nocode.html" in index
+        assert f"{o.notebook},{o.run}," in csv_text
