@@ -38,6 +38,7 @@ reports: $(STAMP)
 	$(PY) -m helpers run $(if $(JOBS),-j $(JOBS))
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check helpers tests benchmarks notebooks
 	$(PY) -m pytest tests
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
 

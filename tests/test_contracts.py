@@ -5,9 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.contracts import (Column, DataContractError, ParameterError, Schema, load_csv,
-                               require_choice, require_date, require_file, require_number,
-                               require_subset, require_weights, validate)
+from helpers.contracts import (
+    Column,
+    DataContractError,
+    ParameterError,
+    Schema,
+    load_csv,
+    require_choice,
+    require_date,
+    require_file,
+    require_number,
+    require_subset,
+    require_weights,
+    validate,
+)
 
 ORDERS = Schema(
     name="orders_test",

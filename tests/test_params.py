@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.params import (OverrideError, Parameter, ParameterSpecError, check_overrides, fits,
-                            parse_cli_value, parse_parameters)
+from helpers.params import (
+    OverrideError,
+    Parameter,
+    ParameterSpecError,
+    check_overrides,
+    fits,
+    parse_cli_value,
+    parse_parameters,
+)
 
 CELL = '''year: int = 2024  # focus year of the comparison
 currency: str = "USD"  # reporting currency: USD or KRW
