@@ -207,7 +207,8 @@ def _fit(model: str, names: tuple[str, ...], negll, start: np.ndarray, maxiter: 
          n_customers: int, n_repeat: int) -> ModelFit:
     res = optimize.minimize(negll, np.log(start), method="L-BFGS-B",
                             bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
-                            options={"maxiter": maxiter, "maxfun": 20 * maxiter})
+                            options={"maxiter": maxiter, "maxfun": 20 * maxiter, "ftol": 1e-14,
+                                     "gtol": 1e-9})
     params = {k: float(v) for k, v in zip(names, np.exp(res.x), strict=True)}
     ll = -float(res.fun)
     converged = bool(res.success) and bool(np.isfinite(ll)) and ll > -1e299
