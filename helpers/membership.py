@@ -370,6 +370,8 @@ def check_panel(panel: pd.DataFrame, *, source: str = "<panel>") -> pd.DataFrame
         who = joins[joins > 1].index[0]
         raise DataContractError(f"{where}: {int((joins > 1).sum())} customer(s) have more than one "
                                 f"join_month, e.g. {_who(who)}; give one join month per customer")
+    # join_month may be given on every row of a member or on one: spread it over the customer
+    out["join_month"] = out.groupby("customer_id")["join_month"].transform("first")
     last_month = out["month"].max()
     late = out["join_month"] > last_month
     if late.any():
