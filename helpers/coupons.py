@@ -46,7 +46,7 @@ from helpers.contracts import (
 )
 
 CURRENCIES = ("KRW", "USD", "EUR")
-HOLDOUT_MODES = ("difference", "winsorized", "ignore")
+HOLDOUT_MODES = ("difference", "winsorized")
 BREAKDOWNS = ("kind", "channel", "stackable", "time_slot", "face_value", "place")
 KURLY_GROSS_MARGIN = 0.19  # seed 002: Kurly's cost of goods was 81% of sales in 2021
 
@@ -113,7 +113,7 @@ def validate_parameters(*, campaigns_path: str, events_path: str, orders_path: s
         Gross margin on gross order amount, 0 < m < 1 (Kurly 2021: 0.19).
     holdout_mode : str
         ``difference`` (mean difference), ``winsorized`` (per-customer amounts capped at the pooled
-        1st/99th percentiles first) or ``ignore`` (no incrementality).
+        1st/99th percentiles first); the audience file must hold a random holdout.
     n_boot : int
         Bootstrap resamples, 200 … 20,000.
     confidence : float
@@ -742,7 +742,7 @@ def incrementality(outcomes: pd.DataFrame, coupon_cost: float, currency: str, *,
 
 
 def roi_comparison(summary: pd.DataFrame, incremental: pd.DataFrame,
-                   truth: pd.DataFrame | None = None, gross_margin: float | None = None) -> pd.DataFrame:
+                   truth: pd.DataFrame | None = None) -> pd.DataFrame:
     """Attributional vs incremental ROI side by side, and how far the first overstates.
 
     Parameters
@@ -752,9 +752,7 @@ def roi_comparison(summary: pd.DataFrame, incremental: pd.DataFrame,
     incremental : DataFrame
         :func:`incrementality` output.
     truth : DataFrame, optional
-        ``coupon_truth`` row (synthetic data): adds the true incremental ROI and profit.
-    gross_margin : float, optional
-        Needed with ``truth`` for the true incremental profit.
+        ``coupon_truth`` row (synthetic data): adds the true incremental ROI.
 
     Returns
     -------
