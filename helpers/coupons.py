@@ -64,9 +64,6 @@ QUALITY_RULES = (
     ("coupon_events", "collected_twice", "same coupon instance listed again, unused"),
 )
 
-SUMMARY_COLUMNS = ["issued", "collected", "collection_rate", "used", "usage_rate", "effective_uses",
-                   "effective_usage_rate", "coupon_payment_amount", "coupon_cost", "roi", "new_buyers",
-                   "currency"]
 
 
 # ---------------------------------------------------------------------------------------------

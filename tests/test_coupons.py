@@ -205,6 +205,19 @@ def test_winsorized_mode_caps_the_outlier() -> None:
     assert capped.loc["incremental_paid", "estimate"] < 0.9 * 9_990.0
 
 
+def test_roi_comparison_by_hand() -> None:
+    summary = coupons.review_table(batches(), events(), orders())  # ROI 95,000 / 25,000 = 3.8
+    inc = pd.DataFrame({"estimate": [2.0], "low": [1.0], "high": [3.0]}, index=["incremental_roi"])
+    truth = pd.DataFrame({"true_incremental_paid": [50_000.0]})
+    c = coupons.roi_comparison(summary, inc, truth)["roi"]
+    assert c["attributional"] == pytest.approx(3.8)
+    assert c["true_incremental"] == pytest.approx(50_000 / 25_000)
+    assert c["overstatement_factor"] == pytest.approx(3.8 / 2.0)
+    assert c["roi_gap"] == pytest.approx(3.8 - 2.0)
+    negative = inc.assign(estimate=-0.5)
+    assert np.isnan(coupons.roi_comparison(summary, negative)["roi"]["overstatement_factor"])
+
+
 def test_customer_outcomes_counts_paid_orders_in_window_only() -> None:
     od = orders()
     extra = _orders([("o6", "c2", "2026-03-09 00:00", 99_000.0, 0.0, 99_000.0, "paid", False)])  # after end
@@ -277,6 +290,12 @@ def test_write_synthetic_is_byte_identical_to_shipped_files(tmp_path: Path) -> N
     for p in written:
         assert p.stat().st_size < 3_000_000, p.name
         assert p.read_bytes() == (SYNTHETIC_DIR / p.name).read_bytes(), p.name
+
+
+def test_real_data_runs_without_a_truth_file() -> None:
+    p = coupons.validate_parameters(**default_params(truth_path=None, campaign_id="NEWBUY-2026-04"))
+    assert p.truth_path is None
+    assert coupons.load_campaign(p).truth is None
 
 
 def test_shipped_files_load_under_their_contracts_with_bad_rows_reported() -> None:
