@@ -168,3 +168,16 @@ def test_summary_matches_lifetimes_on_cdnow(path, freq, mult, end):
     # monetary: the same means; lifetimes sums with pandas' compensated summation in another
     # order, so the last bits may differ (observed |diff| <= 2e-13 USD)
     np.testing.assert_allclose(out["monetary_value"], expected["monetary_value"], rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("ids", [
+    {"a": 3, "b": 1, "c": 2, "d": 0},                   # small non-negative ints (one-key path)
+    {"a": -5, "b": 2**62, "c": 7, "d": -9},             # negative / huge ints (two-column path)
+])
+def test_summary_integer_ids_match_string_ids(ids):
+    by_str = segments.summary_from_transactions(TX, observation_end=END)
+    by_int = segments.summary_from_transactions(TX.assign(customer_id=TX["customer_id"].map(ids)),
+                                                observation_end=END)
+    assert by_int.index.tolist() == sorted(ids.values())
+    renamed = by_str.rename(index=ids).sort_index()
+    np.testing.assert_array_equal(by_int.to_numpy(), renamed.to_numpy())
