@@ -890,6 +890,88 @@ def purchase_cycle(events: pd.DataFrame, days_per_month: float = DAYS_PER_MONTH)
 
 
 # ---------------------------------------------------------------------------------------------
+# Tables for the notebook
+# ---------------------------------------------------------------------------------------------
+
+
+def log_overview(messages: pd.DataFrame, events: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """One-column table describing the (cleaned) log: customers, messages, events, local date span.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"customer_id": ["a"], "sent_at": pd.to_datetime(["2024-03-04T12:00+09:00"])})
+    >>> e = pd.DataFrame({"customer_id": ["a"], "event": ["signup"],
+    ...     "at": pd.to_datetime(["2024-01-01T10:00+09:00"])})
+    >>> int(log_overview(m, e, "Asia/Seoul").loc["messages", "value"])
+    1
+    """
+    local = messages["sent_at"].dt.tz_convert(timezone)
+    counts = events["event"].value_counts()
+    rows = [
+        ("customers with messages", messages["customer_id"].nunique()),
+        ("messages", len(messages)),
+        ("messages per customer (mean)", round(len(messages) / max(messages["customer_id"].nunique(), 1), 1)),
+        *[(f"events: {e}", int(counts.get(e, 0))) for e in EVENTS],
+        ("first message (local date)", str(local.min().date())),
+        ("last message (local date)", str(local.max().date())),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"]).set_index("item")
+
+
+def stage_message_counts(stages: pd.Series) -> pd.DataFrame:
+    """Messages per inferred stage and their share (shares sum to 1), in :data:`STAGES` order.
+
+    Examples
+    --------
+    >>> stage_message_counts(pd.Series(["cart", "cart", "repeat", "inactive"])).loc["cart", "share"]
+    0.5
+    """
+    counts = stages.value_counts()
+    order = list(STAGES) + [s for s in counts.index if s not in STAGES]
+    counts = counts.reindex(order, fill_value=0)
+    return pd.DataFrame({"messages": counts.astype("int64"), "share": counts / counts.sum()})
+
+
+def discount_by_stage(messages: pd.DataFrame, stages: pd.Series, gross_margin: float) -> pd.DataFrame:
+    """Mean coupon amount, mean discount rate and share of rates above the margin, per stage.
+
+    Amounts are in the log's currency; rows with ``rate_ok`` false are left out of the rate
+    columns (see :func:`clean_log`). Stages without coupons are dropped.
+    """
+    ok = messages["rate_ok"].to_numpy(dtype=bool) if "rate_ok" in messages else np.ones(len(messages), bool)
+    rate = np.where(ok, messages["coupon_amount"].to_numpy(float)
+                    / np.where(ok, messages["min_order"].to_numpy(float), 1.0), np.nan)
+    frame = pd.DataFrame({"stage": stages.to_numpy(), "amount": messages["coupon_amount"].to_numpy(float),
+                          "rate": rate, "above": np.where(ok, rate > gross_margin, np.nan)})
+    out = frame.groupby("stage").agg(coupons=("amount", "size"), mean_amount=("amount", "mean"),
+                                     mean_rate=("rate", "mean"), share_above_margin=("above", "mean"))
+    return out.reindex([s for s in STAGES if s in out.index])
+
+
+def longest_sequence(messages: pd.DataFrame, stages: pd.Series, max_messages: int = 40) -> pd.DataFrame:
+    """The first ``max_messages`` messages of the customer with most messages, for a W plot.
+
+    Columns: customer_id (pseudonym), n (1-based position), sent_at, coupon_amount, stage,
+    in_w (the message belongs to a 5-message W window of the full sequence). Ties between
+    customers are broken by the smallest raw id, so the choice is deterministic.
+    """
+    counts = messages["customer_id"].value_counts()
+    top = sorted(counts[counts == counts.max()].index.astype(str))[0]
+    sel = (messages["customer_id"].astype(str) == top).to_numpy()
+    idx = np.flatnonzero(sel)
+    seq = (messages.iloc[idx][["customer_id", "sent_at", "coupon_amount"]]
+           .assign(stage=stages.to_numpy()[idx]).sort_values("sent_at").reset_index(drop=True))
+    a = seq["coupon_amount"].to_numpy()
+    in_w = np.zeros(len(a), dtype=bool)
+    for i in range(max(len(a) - 4, 0)):
+        if is_w_pattern(a[i:i + 5]):
+            in_w[i:i + 5] = True
+    seq["in_w"] = in_w
+    seq.insert(1, "n", np.arange(1, len(seq) + 1))
+    return pseudonymise_columns(seq.head(max_messages))
+
+
+# ---------------------------------------------------------------------------------------------
 # Simulator
 # ---------------------------------------------------------------------------------------------
 
@@ -1189,5 +1271,6 @@ __all__ = [
     "hour_band_share", "weekday_hour_shares", "in_quiet_hours", "quiet_hours_audit",
     "discount_summary", "is_w_pattern", "w_pattern_share", "w_pattern_null_share",
     "purchase_cycle", "simulate_events", "simulate_messages", "simulate_log",
-    "single_customer_events", "write_synthetic",
+    "single_customer_events", "write_synthetic", "log_overview", "stage_message_counts",
+    "discount_by_stage", "longest_sequence",
 ]
