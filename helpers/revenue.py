@@ -612,9 +612,9 @@ def _metrics(rows: pd.DataFrame, year: int, by: str) -> pd.DataFrame:
         raise DataContractError(
             f"filings: {r['company']!r} {by} {r[by]!r} is 0 in {year - 1} or in {int(r['from_year'])}; "
             "its YoY growth or CAGR is undefined — exclude its category or start the window later")
-    out["status"] = [weakest_status([s, ps, fs, status_cur[c], status_prev[c]])
-                     for s, ps, fs, c in zip(out["status"], out["prior_status"], out["from_status"],
-                                             out["company"], strict=True)]
+    out["cagr_status"] = [weakest_status([s, fs]) for s, fs in zip(out["status"], out["from_status"], strict=True)]
+    out["status"] = [weakest_status([s, ps, status_cur[c], status_prev[c]])
+                     for s, ps, c in zip(out["status"], out["prior_status"], out["company"], strict=True)]
     return out
 
 
@@ -633,7 +633,9 @@ def line_metrics(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     DataFrame
         One row per (company, line): ``category, amount_conv`` (chosen currency), ``basis``
         and ``prior`` (reporting currency), ``share, prior_share, yoy, from_year, cagr,
-        contribution, status`` (weakest input label), ``key`` (slug of the line).
+        contribution``, ``status`` (weakest label of the figures of ``year`` and ``year - 1``
+        behind share, YoY and contribution), ``cagr_status`` (weakest of the line in
+        ``from_year`` and ``year``), ``key`` (slug of the line).
 
     Raises
     ------
@@ -666,7 +668,7 @@ def line_metrics(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     out = _metrics(rows, year, "line").merge(cats, on=["company", "line"], how="left")
     out["key"] = out["line"].map(slug)
     cols = ["company", "line", "category", "amount_conv", "basis", "prior", "share", "prior_share",
-            "yoy", "from_year", "cagr", "contribution", "status", "key"]
+            "yoy", "from_year", "cagr", "contribution", "status", "cagr_status", "key"]
     return out[cols]
 
 
@@ -706,7 +708,7 @@ def category_metrics(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     """
     out = _metrics(rows, year, "category")
     cols = ["company", "category", "amount_conv", "basis", "prior", "share", "prior_share", "yoy",
-            "from_year", "cagr", "contribution", "status"]
+            "from_year", "cagr", "contribution", "status", "cagr_status"]
     return out[cols]
 
 
@@ -725,7 +727,7 @@ def total_metrics(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     DataFrame
         ``company, currency`` (chosen), ``total`` (chosen currency, whole units), ``rate``
         (chosen units per reporting unit in ``year``), ``basis_currency, total_basis,
-        prior_total, total_yoy, from_year, total_cagr, status, rate_status``.
+        prior_total, total_yoy, from_year, total_cagr, status, cagr_status, rate_status``.
 
     Raises
     ------
@@ -758,7 +760,7 @@ def total_metrics(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     out = out.rename(columns={"amount_conv": "total", "basis": "total_basis", "prior": "prior_total",
                               "yoy": "total_yoy", "cagr": "total_cagr"})
     return out[["company", "total", "rate", "basis_currency", "total_basis", "prior_total", "total_yoy",
-                "from_year", "total_cagr", "status", "rate_status"]]
+                "from_year", "total_cagr", "status", "cagr_status", "rate_status"]]
 
 
 def check_contributions(lines: pd.DataFrame, totals: pd.DataFrame, *, tol: float = 1e-9) -> pd.DataFrame:
@@ -1103,9 +1105,15 @@ def interpretation(a: RevenueAnalysis) -> str:
         note = ""
         if ads and set(cats["company"]) - ads:
             without = ", ".join(sorted(set(cats["company"]) - ads))
+            both = []
+            for co in sorted(ads):
+                g = cats[(cats["company"] == co) & cats["category"].isin(["marketplace_services", "advertising"])]
+                if g["category"].nunique() == 2:
+                    both.append(f"{co} {g['basis'].sum() / g['prior'].sum() - 1:+.1%}")
             note = (f" {without} report(s) no separate `advertising` line (ads sit inside another line, see "
                     "the mapping notes), so compare their service growth with `marketplace_services` and "
-                    "`advertising` of the others together")
+                    "`advertising` of the others together"
+                    + (f": {', '.join(both)}" if both else ""))
         bullets.append("- YoY growth by comparable category — " + "; ".join(items) + "." + note
                        + ("." if note else ""))
     shifts = []
@@ -1148,8 +1156,8 @@ def plot_shares(a: RevenueAnalysis):
 
     from helpers import plots
 
-    s = a.shares.copy()
-    s["bar"] = s["company"] + " " + s["fiscal_year"].astype(str)
+    s = a.shares.sort_values(["company", "fiscal_year"], kind="stable")
+    s = s.assign(bar=s["company"] + "\n" + s["fiscal_year"].astype(str))
     wide = s.pivot_table(index="bar", columns="category", values="share", sort=False).fillna(0.0)
     colours = plots.palette_for(wide.columns)
     fig, ax = plt.subplots(figsize=(10, 4.8))
@@ -1158,7 +1166,7 @@ def plot_shares(a: RevenueAnalysis):
     finding = "; ".join(f"{r.category} is {r.share:.0%} of {r.company}" for r in top.itertuples())
     plots.percent_axis(ax)
     ax.legend(title="category", bbox_to_anchor=(1.0, 1.0), loc="upper left")
-    ax.tick_params(axis="x", rotation=60)
+    ax.tick_params(axis="x", rotation=0, labelsize=8)
     plots.finish(ax, f"Revenue mix ({a.params.period}, share of revenue): {finding} in {a.params.year}",
                  xlabel="company and fiscal year", ylabel="share of revenue (%)",
                  note=_flag_note(a, "Shares of the reported lines (currency-free)."))

@@ -26,7 +26,7 @@ HEADER = "company,entity,fiscal_year,period,breakdown,line,amount,currency,unit,
 # Acme reports in USD million, Beta in KRW trillion. 12 rows.
 TINY_FILINGS = [
     "Acme,Acme Inc,2022,FY,type,Goods,50,USD,million,test,VERIFIED-1,",
-    "Acme,Acme Inc,2022,FY,type,Ads,10,USD,million,test,VERIFIED-1,",
+    "Acme,Acme Inc,2022,FY,type,Ads,10,USD,million,test,CHECK-ROUNDED,",
     "Acme,Acme Inc,2023,FY,type,Goods,60,USD,million,test,VERIFIED-1,",
     "Acme,Acme Inc,2023,FY,type,Ads,20,USD,million,test,VERIFIED-2,",
     "Acme,Acme Inc,2024,FY,type,Goods,66,USD,million,test,VERIFIED-2,",
@@ -149,6 +149,9 @@ def test_user_files_shares_yoy_contribution(tmp_path):
     assert tot.loc["Beta", "total_yoy"] == pytest.approx(12 / 10 - 1)
     # statuses: Acme 2024 share uses VERIFIED-2 and the 2023 VERIFIED-1 goods row -> VERIFIED-1
     assert t.loc[("Acme", "Ads"), "status"] == "VERIFIED-1"
+    # the CAGR also uses the 2022 ads figure (CHECK-ROUNDED); share and YoY do not
+    assert t.loc[("Acme", "Ads"), "cagr_status"] == "CHECK-ROUNDED"
+    assert t.loc[("Acme", "Goods"), "cagr_status"] == "VERIFIED-1"
     assert t.loc[("Beta", "Product"), "status"] == "UNVERIFIED"
 
 
