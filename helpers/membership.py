@@ -22,7 +22,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
-from helpers import contracts
+from helpers import clv, contracts
 from helpers.contracts import DataContractError, ParameterError
 from helpers.privacy import pseudonymise
 
@@ -412,6 +412,75 @@ def load_panel(path: str | Path, *, param: str = "panel_path") -> pd.DataFrame:
     return check_panel(raw, source=str(path))
 
 
+@dataclass(frozen=True)
+class PanelData:
+    """The panel a notebook run analyses, and where it came from."""
+
+    panel: pd.DataFrame
+    synthetic: bool
+    true_rate_ratio: float | None
+    source: str
+
+
+def load_or_simulate(params: dict[str, Any]) -> PanelData:
+    """The user's panel (``params["panel_path"]``) or, if None, the synthetic one from the settings.
+
+    Parameters
+    ----------
+    params : dict
+        Output of :func:`validate_parameters`.
+
+    Returns
+    -------
+    PanelData
+        Checked panel; ``true_rate_ratio`` only for synthetic data (else None).
+
+    Raises
+    ------
+    DataContractError
+        If the user's panel breaks the contract (see :func:`check_panel`).
+
+    Examples
+    --------
+    >>> d = load_or_simulate({**DEFAULTS, "n_customers": 200, "n_months": 12, "min_pre_months": 3})
+    >>> d.synthetic, d.true_rate_ratio
+    (True, 2.0)
+    """
+    if params.get("panel_path") is not None:
+        path = params["panel_path"]
+        return PanelData(load_panel(path), synthetic=False, true_rate_ratio=None, source=str(path))
+    keys = ("n_customers", "n_months", "min_pre_months", "mean_orders_per_month", "propensity_shape",
+            "member_share", "selection_strength", "true_rate_ratio", "true_basket_ratio",
+            "basket_krw", "tenure_basket_growth", "seed")
+    raw = simulate_panel(**{k: params[k] for k in keys})
+    return PanelData(check_panel(raw, source="simulate_panel"), synthetic=True,
+                     true_rate_ratio=float(params["true_rate_ratio"]),
+                     source="helpers.membership.simulate_panel (synthetic)")
+
+
+def panel_overview(panel: pd.DataFrame) -> pd.DataFrame:
+    """Customers, months, members and orders of a panel, as a one-column table.
+
+    Examples
+    --------
+    >>> p = check_panel(simulate_panel(n_customers=100, n_months=12, min_pre_months=3, seed=1))
+    >>> int(panel_overview(p).loc["customers", "value"])
+    100
+    """
+    members = panel.groupby("customer_id")["member"].any()
+    rows = {
+        "customers": panel["customer_id"].nunique(),
+        "months": panel["month"].nunique(),
+        "first month": f"{panel['month'].min():%Y-%m}",
+        "last month": f"{panel['month'].max():%Y-%m}",
+        "customers who joined": int(members.sum()),
+        "share who joined": round(float(members.mean()), 4),
+        "orders": int(panel["orders"].sum()),
+        f"spend ({CURRENCY})": float(panel["spend"].sum()),
+    }
+    return pd.DataFrame({"value": pd.Series(rows, dtype=object)}).rename_axis("item")
+
+
 # ---------------------------------------------------------------------------------------------
 # Selection vs effect
 # ---------------------------------------------------------------------------------------------
@@ -643,9 +712,37 @@ def effect_table(naive: float, adjusted: RateRatio, true_ratio: float | None = N
     return pd.DataFrame(rows, columns=["estimate_kind", "estimate", "low", "high"]).set_index("estimate_kind")
 
 
+def selection_share(naive: float, adjusted: float) -> float | None:
+    """Share of the naive log rate ratio that is selection rather than effect.
+
+    Returns None when the naive ratio is <= 1 (there is no gap to split).
+
+    Notes
+    -----
+    :math:`1 - \\log \\hat\\rho_{adj} / \\log \\hat\\rho_{naive}` (on the log scale, where the two
+    multiply: naive = effect x selection).
+
+    Examples
+    --------
+    >>> round(selection_share(8.0, 2.0), 4)  # 1 - log 2 / log 8 = 1 - 1/3
+    0.6667
+    """
+    if not (np.isfinite(naive) and np.isfinite(adjusted)) or naive <= 0 or adjusted <= 0:
+        raise ValueError(f"ratios must be finite and > 0, got naive={naive!r}, adjusted={adjusted!r}")
+    if naive <= 1:
+        return None
+    return float(1 - np.log(adjusted) / np.log(naive))
+
+
 # ---------------------------------------------------------------------------------------------
 # Value per member
 # ---------------------------------------------------------------------------------------------
+
+
+SENS_FEE_FACTORS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+SENS_MARGINS = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)
+
+
 
 
 @dataclass(frozen=True)
@@ -741,6 +838,20 @@ def value_per_member_month(orders_per_month: float, order_value: float, rate_rat
                        benefit_cost=float(cost), fee=float(fee),
                        value=float(inc_margin - cost + fee), breakeven_fee=float(cost - inc_margin),
                        currency=currency)
+
+
+def sensitivity_axes(fee: float, gross_margin: float) -> tuple[list[float], list[float]]:
+    """Fees (multiples of ``fee``, KRW) and gross margins for the sensitivity grid, with the
+    chosen values included.
+
+    Examples
+    --------
+    >>> sensitivity_axes(1000.0, 0.22)
+    ([0.0, 500.0, 1000.0, 1500.0, 2000.0, 3000.0], [0.1, 0.15, 0.2, 0.22, 0.25, 0.3, 0.4])
+    """
+    fees = sorted({round(fee * k, 2) for k in SENS_FEE_FACTORS})
+    margins = sorted(set(SENS_MARGINS) | {float(gross_margin)})
+    return fees, margins
 
 
 def value_grid(value: MemberValue, fees: Sequence[float], margins: Sequence[float], *,
@@ -964,7 +1075,12 @@ def status_at_end(panel: pd.DataFrame) -> pd.Series:
 
 
 def clv_by_status(clv: pd.Series, status: pd.Series) -> pd.DataFrame:
-    """Mean, median and total CLV of members and non-members (KRW of margin).
+    """Mean and median CLV of members and non-members (KRW of margin), and the ratio of means.
+
+    Returns
+    -------
+    DataFrame indexed by status (``member``, ``non_member``): ``customers``, ``mean_clv``,
+    ``median_clv``, ``vs_non_member`` (mean CLV / non-members' mean CLV).
 
     Raises
     ------
@@ -983,7 +1099,9 @@ def clv_by_status(clv: pd.Series, status: pd.Series) -> pd.DataFrame:
     missing = [s for s in ("member", "non_member") if s not in out.index]
     if missing:
         raise ValueError(f"no {' or '.join(missing)} customers with purchases: CLV cannot be compared")
-    return out.loc[["member", "non_member"]]
+    out = out.loc[["member", "non_member"]]
+    out["vs_non_member"] = out["mean_clv"] / out.loc["non_member", "mean_clv"]
+    return out
 
 
 def monthly_rate(annual_rate: float) -> float:
@@ -1018,3 +1136,68 @@ def compare_to_published(fitted: dict[str, float], model: str) -> pd.DataFrame:
     out["difference"] = out["fitted"] - out["published"]
     out.index.name = "parameter"
     return out
+
+
+def excluded_table(rate_ratio: RateRatio) -> pd.DataFrame:
+    """Customers left out of the adjusted estimate, per rule (a data-quality table).
+
+    Examples
+    --------
+    >>> excluded_table(RateRatio(2.0, 1.5, 2.5, 0.95, 10, 5, "x", {"no orders": 3}))["customers"].tolist()
+    [3]
+    """
+    return pd.DataFrame({"customers": pd.Series(rate_ratio.excluded, dtype="int64")}).rename_axis("rule")
+
+
+def cdnow_check_table(bgnbd: clv.ModelFit, gamma_gamma: clv.ModelFit) -> pd.DataFrame:
+    """Both CDNOW fits beside the published estimates (:data:`PUBLISHED_CDNOW`).
+
+    Returns
+    -------
+    DataFrame indexed by ``model, parameter`` with ``fitted``, ``published``, ``difference``.
+
+    Examples
+    --------
+    >>> fit = clv.ModelFit("BG/NBD", {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}, 0.0, 1, 1, True, "")
+    >>> gg = clv.ModelFit("Gamma-Gamma", {"p": 6.25, "q": 3.74, "v": 15.44}, 0.0, 1, 1, True, "")
+    >>> cdnow_check_table(fit, gg).shape
+    (7, 3)
+    """
+    parts = {"BG/NBD": compare_to_published(bgnbd.params, "bgnbd"),
+             "Gamma-Gamma": compare_to_published(gamma_gamma.params, "gg")}
+    return pd.concat(parts, names=["model", "parameter"])
+
+
+def fit_report(fits: dict[str, clv.ModelFit], *, customers: int, currency: str) -> str:
+    """Markdown lines saying, per fit, whether it converged (else the optimiser's message).
+
+    Examples
+    --------
+    >>> f = clv.ModelFit("Gamma-Gamma", {"p": 1.0, "q": 2.0, "v": 3.0}, -1.0, 10, 4, False, "limit")
+    >>> "NOT CONVERGED" in fit_report({"GG": f}, customers=10, currency="USD")
+    True
+    """
+    lines = []
+    for name, fit in fits.items():
+        params = ", ".join(f"{k} = {v:.4g}" for k, v in fit.params.items())
+        head = f"- **{name}** ({customers:,} customers, {fit.n_repeat_buyers:,} repeat buyers; money in {currency}): {params}; "
+        if not fit.converged:
+            lines.append(head + f"**NOT CONVERGED — do not use these estimates**: {fit.message}")
+        elif fit.at_bound:
+            lines.append(head + f"converged, but **{', '.join(fit.at_bound)} at the search bound** "
+                         "(not identified by these data).")
+        else:
+            lines.append(head + f"converged (log-likelihood {fit.log_likelihood:,.1f}).")
+    return "\n".join(lines)
+
+
+def clv_frame(lifetime: pd.Series, status: pd.Series) -> pd.DataFrame:
+    """Long table (``clv``, ``status``) for plotting; customer ids dropped.
+
+    Examples
+    --------
+    >>> clv_frame(pd.Series([1.0], index=["a"]), pd.Series(["member"], index=["a"])).columns.tolist()
+    ['clv', 'status']
+    """
+    return pd.DataFrame({"clv": lifetime.to_numpy(),
+                         "status": status.reindex(lifetime.index).to_numpy()})

@@ -257,3 +257,40 @@ def test_value_rejects_bad_arguments():
     with pytest.raises(ValueError, match=r"gross_margin = 1.5 must be in \(0, 1\]"):
         membership.value_per_member_month(3.0, 40000.0, 1.5, fee=0.0, gross_margin=1.5,
                                           benefit_cost_per_order=0.0)
+
+
+def test_selection_share_by_hand():
+    # naive 9x, effect 3x: log 3 / log 9 = 1/2 of the log gap is effect, 1/2 selection
+    assert membership.selection_share(9.0, 3.0) == pytest.approx(0.5)
+    assert membership.selection_share(0.8, 1.2) is None  # no gap to split
+    with pytest.raises(ValueError, match="must be finite and > 0"):
+        membership.selection_share(9.0, 0.0)
+
+
+def test_clv_by_status_by_hand():
+    # members a, b: CLV 100, 300 -> mean 200; non-members c, d: 40, 60 -> mean 50; ratio 4
+    clv = pd.Series([100.0, 300.0, 40.0, 60.0], index=list("abcd"))
+    status = pd.Series(["member", "member", "non_member", "non_member"], index=list("abcd"))
+    table = membership.clv_by_status(clv, status)
+    assert table["mean_clv"].tolist() == [200.0, 50.0]
+    assert table.loc["member", "vs_non_member"] == 4.0
+    with pytest.raises(ValueError, match="no non_member customers"):
+        membership.clv_by_status(clv.iloc[:2], status.iloc[:2])
+
+
+def test_fit_report_flags_non_converged_and_boundary_fits():
+    from helpers.clv import ModelFit
+    bad = ModelFit("BG/NBD", {"r": 1.0, "alpha": 1.0, "a": 1.0, "b": 1.0}, -5.0, 10, 4, False,
+                   "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT")
+    edge = ModelFit("BG/NBD", {"r": 1.0, "alpha": 1.0, "a": 2e-9, "b": 1.0}, -5.0, 10, 4, True,
+                    "ok", at_bound=("a",))
+    text = membership.fit_report({"x": bad, "y": edge}, customers=10, currency="KRW")
+    assert "NOT CONVERGED — do not use these estimates**: STOP: TOTAL NO. OF ITERATIONS" in text
+    assert "a at the search bound" in text
+
+
+def test_load_or_simulate_reads_a_user_panel():
+    params = {**membership.DEFAULTS, "panel_path": SYNTHETIC_DIR / "membership_panel_example.csv"}
+    data = membership.load_or_simulate(params)
+    assert not data.synthetic and data.true_rate_ratio is None
+    assert data.panel["customer_id"].nunique() == 300
