@@ -1034,7 +1034,7 @@ def simulate_budget(forecast: Forecast, target: float, roi: RoiEstimate, *, n_si
     statement = ""
     if gap <= 0:
         statement = ("The target is at or below the baseline forecast, so no promotion budget is needed "
-                     f"(budget = 0); in {prob:.0%} of simulations the baseline still falls short of it.")
+                     f"(budget = 0); only in {prob:.0%} of simulations does the baseline fall below the target.")
     return BudgetResult(float(target), forecast.total, gap, float(budget), float(lo), float(hi), prob, draws, statement)
 
 
@@ -1173,7 +1173,8 @@ def allocate(budget: float, level_weights: Mapping[str, float], slot_shares: Map
     :math:`N = \\lfloor B / v \\rfloor` coupons in total; :math:`N` is split over levels by
     :func:`largest_remainder` with weights :math:`w_\\ell`, then each level's count over slots
     with shares :math:`s_k`. Counts therefore sum exactly to :math:`N` overall and per level,
-    and the coupon value :math:`N v \\le B`.
+    and the coupon value :math:`N v \\le B` (a level's coupon value may exceed its money share by
+    less than one coupon, because whole coupons are moved between levels).
 
     Examples
     --------
@@ -1326,3 +1327,150 @@ def write_synthetic(out_dir: Path) -> list[Path]:
         df.to_csv(path, index=False, float_format="%.0f", lineterminator="\n")
         written.append(path)
     return written
+
+
+# =============================================================================================
+# Summaries for the notebook
+# =============================================================================================
+
+
+def level_totals(allocation: pd.DataFrame) -> pd.DataFrame:
+    """Budget and coupons per promotion level from :func:`allocate`'s table.
+
+    Returns
+    -------
+    DataFrame
+        ``level, budget, share, coupons, coupon_value, currency`` in level order (S+ first);
+        ``share`` = level budget / total budget (0 when the budget is 0).
+
+    Notes
+    -----
+    :math:`B_\\ell = \\sum_k B_{\\ell k}`, :math:`N_\\ell = \\sum_k N_{\\ell k}`.
+
+    Examples
+    --------
+    >>> a = allocate(100_000, {"S+": 0.5, "S": 0.5}, {"am": 0.5, "pm": 0.5}, 3000, "KRW")
+    >>> level_totals(a)["coupons"].tolist()  # 33 -> 17 + 16
+    [17, 16]
+    """
+    g = allocation.groupby("level", sort=False).agg(budget=("budget", "sum"), coupons=("coupons", "sum"),
+                                                    coupon_value=("coupon_value", "sum"),
+                                                    currency=("currency", "first")).reset_index()
+    total = g["budget"].sum()
+    g["share"] = g["budget"] / total if total > 0 else 0.0
+    g["order"] = g["level"].map({lvl: i for i, lvl in enumerate(LEVELS)})
+    g = g.sort_values("order").drop(columns="order").reset_index(drop=True)
+    return g[["level", "budget", "share", "coupons", "coupon_value", "currency"]]
+
+
+def headline_results(forecast: Forecast, budget: BudgetResult, roi: RoiEstimate, cap: Mapping[str, Any],
+                     backtest: Backtest, allocation: pd.DataFrame) -> dict[str, float | bool]:
+    """The notebook's headline numbers under their result keys.
+
+    Returns
+    -------
+    dict
+        ``baseline, baseline_low, baseline_high, target, gap, roi, roi_low, roi_high, budget,
+        budget_low, budget_high, cap, cap_binds, capped_budget, sales_bought, expected_sales,
+        shortfall, backtest_mase, seasonal_naive_mase, backtest_coverage`` and
+        ``allocation.<level>`` (capped budget per level) and ``coupons.<level>``; money in the
+        sales currency for the whole target period.
+
+    Notes
+    -----
+    Collects values only; every formula is in the function that produced it.
+
+    Examples
+    --------
+    >>> fc = Forecast(pd.DataFrame(), 1000.0, 900.0, 1100.0, 50.0, 100.0, 0.9)
+    >>> r = RoiEstimate("coupon_festival", 5.0, 0.0, 5.0, 5.0, 0, "override", pd.DataFrame())
+    >>> b = simulate_budget(fc, 1500.0, r)
+    >>> bt = Backtest(pd.DataFrame(), 0.5, 1.0, 0.9, 1.0)
+    >>> a = allocate(100.0, {"S+": 1.0}, {"all": 1.0}, 10.0, "KRW")
+    >>> headline_results(fc, b, r, apply_cap(b, 1e9, 5.0), bt, a)["allocation.s_plus"]
+    100.0
+    """
+    from helpers.results import key
+
+    out: dict[str, float | bool] = {
+        "baseline": forecast.total, "baseline_low": forecast.total_low, "baseline_high": forecast.total_high,
+        "target": budget.target, "gap": budget.gap, "roi": roi.roi, "roi_low": roi.low, "roi_high": roi.high,
+        "budget": budget.budget, "budget_low": budget.low, "budget_high": budget.high,
+        "cap": float(cap["cap"]), "cap_binds": bool(cap["cap_binds"]), "capped_budget": float(cap["capped_budget"]),
+        "sales_bought": float(cap["sales_bought"]), "expected_sales": float(cap["expected_sales"]),
+        "shortfall": float(cap["shortfall"]), "backtest_mase": backtest.mase_model,
+        "seasonal_naive_mase": backtest.mase_naive, "backtest_coverage": backtest.coverage,
+    }
+    totals = level_totals(allocation)
+    for row in totals.itertuples(index=False):
+        out[key("allocation", row.level)] = float(row.budget)
+    for row in totals.itertuples(index=False):
+        out[key("coupons", row.level)] = int(row.coupons)
+    return out
+
+
+def sales_target(history: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp, freq: str,
+                 target_amount: float | None, target_growth: float) -> tuple[float, float | None]:
+    """The period's sales target: the given amount, else growth over the same period last year.
+
+    Returns
+    -------
+    (float, float or None)
+        ``(target, last_year_sales)``; ``last_year_sales`` is None when an amount was given.
+
+    Raises
+    ------
+    ValueError
+        ``target_amount`` ≤ 0.
+    DataContractError
+        See :func:`target_from_growth`.
+
+    Notes
+    -----
+    :math:`T` = ``target_amount`` if given, else :math:`(1+g)\\,S_{\\text{last year}}`.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=3, freq="D"), "sales": [1.0, 2.0, 3.0]})
+    >>> sales_target(h, "2025-01-01", "2025-01-02", "D", 10.0, 0.5)
+    (10.0, None)
+    """
+    if target_amount is not None:
+        if not (math.isfinite(target_amount) and target_amount > 0):
+            raise ValueError(f"target_amount = {target_amount} must be a finite amount > 0")
+        return float(target_amount), None
+    return target_from_growth(history, start, end, target_growth, freq)
+
+
+#: Result keys that hold money (shown in millions in the headline table).
+MONEY_KEYS = ("baseline", "baseline_low", "baseline_high", "target", "gap", "budget", "budget_low",
+              "budget_high", "cap", "capped_budget", "sales_bought", "expected_sales", "shortfall")
+
+
+def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
+    """Headline results as a plain, rounded text table (for the checked notebook output).
+
+    Returns
+    -------
+    DataFrame
+        ``key, value, unit``: money in millions of ``currency`` with 1 decimal, ROI and MASE
+        with 3 decimals, coverage as a fraction with 3 decimals, counts and flags as they are.
+
+    Notes
+    -----
+    Rounding only; no formula.
+
+    Examples
+    --------
+    >>> headline_table({"gap": 12_345_678.0, "roi": 7.12345, "cap_binds": True}, "KRW")["value"].tolist()
+    ['12.3', '7.123', 'True']
+    """
+    rows = []
+    for k, v in results.items():
+        if k in MONEY_KEYS or k.startswith("allocation."):
+            rows.append((k, f"{v / 1e6:,.1f}", f"{currency} million"))
+        elif isinstance(v, bool) or k.startswith("coupons."):
+            rows.append((k, str(v), "coupons" if k.startswith("coupons.") else ""))
+        else:
+            rows.append((k, f"{v:.3f}", "ratio"))
+    return pd.DataFrame(rows, columns=["key", "value", "unit"])

@@ -432,3 +432,33 @@ def test_generator_output_follows_contract_and_is_byte_identical(tmp_path):
         assert loaded["promo_level"].notna().any()
     shipped = ROOT / "data" / "synthetic" / quota.SALES_HISTORY_FILE
     assert shipped.read_bytes() == first[0].read_bytes()
+
+
+def test_level_totals_and_headline_keys():
+    a = quota.allocate(1_000_000.0, {"S+": 0.4, "S": 0.3, "A+": 0.2, "A": 0.1}, {"am": 0.5, "pm": 0.5},
+                       3000.0, "KRW")
+    t = quota.level_totals(a)
+    assert t["level"].tolist() == ["S+", "S", "A+", "A"]
+    assert t["budget"].tolist() == pytest.approx([400_000.0, 300_000.0, 200_000.0, 100_000.0])
+    assert t["share"].sum() == pytest.approx(1.0)
+    b = quota.simulate_budget(forecast(), 1500.0, roi(5.0), seed=1)
+    bt = quota.Backtest(pd.DataFrame(), 0.4, 1.1, 0.9, 1.0)
+    res = quota.headline_results(forecast(), b, roi(5.0), quota.apply_cap(b, 1e9, 5.0), bt, a)
+    required = {"baseline", "baseline_low", "baseline_high", "target", "gap", "roi", "budget", "budget_low",
+                "budget_high", "cap", "cap_binds", "backtest_mase", "seasonal_naive_mase",
+                "allocation.s_plus", "allocation.s", "allocation.a_plus", "allocation.a"}
+    assert required <= set(res)
+    assert res["allocation.s"] == pytest.approx(300_000.0) and res["coupons.s"] == 100
+    table = quota.headline_table(res, "KRW").set_index("key")
+    assert table.loc["gap", "value"] == "0.0"  # 500 KRW = 0.0005 million -> 0.0 at one decimal
+    assert quota.headline_table({"gap": 235_515_896.16}, "KRW")["value"].item() == "235.5"
+    assert table.loc["roi", "value"] == "5.000" and table.loc["cap_binds", "value"] == "False"
+
+
+def test_sales_target_amount_or_growth():
+    h = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=3, freq="D"), "sales": [1.0, 2.0, 3.0]})
+    assert quota.sales_target(h, "2025-01-01", "2025-01-02", "D", 10.0, 0.5) == (10.0, None)
+    # growth: (1 + 2) * 1.5 = 4.5
+    assert quota.sales_target(h, "2025-01-01", "2025-01-02", "D", None, 0.5) == pytest.approx((4.5, 3.0))
+    with pytest.raises(ValueError, match="target_amount"):
+        quota.sales_target(h, "2025-01-01", "2025-01-02", "D", -1.0, 0.5)
