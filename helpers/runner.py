@@ -493,9 +493,9 @@ def write_index(reports_dir: Path, specs: dict[str, NotebookSpec]) -> Path:
                         else "no good report yet")
                 detail = f"<div class='muted'>{esc(entry.get('error', ''))}{where}; {kept}</div>"
             duration = f"{entry['duration']:.1f} s" if entry else ""
-            finished = esc(entry["finished_at"]) if entry else ""
+            finished = esc(entry["finished_at"][:16].replace("T", " ") + " UTC") if entry else ""
             rows.append(f"<tr><td><b>{esc(run)}</b></td><td>{param_txt}</td>"
-                        f"<td class='{status.replace(' ', '')}'>{esc(status)}{detail}</td>"
+                        f"<td><span class='{status.replace(' ', '')}'>{esc(status)}</span>{detail}</td>"
                         f"<td>{duration}<div class='muted'>{finished}</div></td>"
                         f"<td>{res_txt}</td><td>{' · '.join(links)}</td></tr>")
         sections.append(
