@@ -56,8 +56,8 @@ __all__ = [
     "RevenueParams", "RevenueAnalysis", "validate_parameters", "load_filings", "load_mapping",
     "load_fx", "weakest_status", "select_rows", "reconcile_totals", "map_lines", "convert",
     "line_metrics", "category_metrics", "total_metrics", "check_contributions", "share_history",
-    "rates_used", "not_verified", "caveat_markdown", "result_records", "interpretation", "analyse",
-    "plot_shares", "plot_growth_vs_share", "plot_contributions", "plot_totals",
+    "rates_used", "not_verified", "caveat_markdown", "footnote", "result_records", "interpretation", "analyse",
+    "plot_shares", "plot_growth_vs_share", "plot_contributions", "plot_totals", "show_figure",
 ]
 
 
@@ -927,6 +927,36 @@ def caveat_markdown(flags: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def footnote(a: RevenueAnalysis) -> str:
+    """One plain-text footnote for a results table: which companies' numbers are not VERIFIED.
+
+    Returns
+    -------
+    str
+        ``"* Not VERIFIED: Coupang Corp (UNVERIFIED, DERIVED figures) ..."`` or a line saying
+        every figure is verified.
+
+    Notes
+    -----
+    Reads :attr:`RevenueAnalysis.flags` (see :func:`not_verified`).
+
+    Examples
+    --------
+    >>> p = validate_parameters(filings_path="data/raw/filings.csv",
+    ...     mapping_path="data/raw/line_mapping.csv", fx_path="data/raw/fx.csv",
+    ...     companies=["Coupang"], year=2024, base_year=2023, period="9M", breakdown="type",
+    ...     currency="USD", exclude_categories=[])
+    >>> footnote(analyse(p))
+    '* All figures behind this table are VERIFIED-1 or VERIFIED-2.'
+    """
+    if a.flags.empty:
+        return "* All figures behind this table are VERIFIED-1 or VERIFIED-2."
+    parts = [f"{c} ({', '.join(sorted(set(g['status']), key=REVENUE_STATUSES.index))} figures)"
+             for c, g in a.flags.groupby("company", sort=True)]
+    return ("* Not VERIFIED: " + "; ".join(parts)
+            + ". The status columns carry the weakest label per number; see Caveats.")
+
+
 def result_records(lines: pd.DataFrame, categories: pd.DataFrame, totals: pd.DataFrame) -> dict[str, Any]:
     """Headline results as ``{key: value}`` for :func:`helpers.results.record`.
 
@@ -1128,6 +1158,32 @@ def interpretation(a: RevenueAnalysis) -> str:
 # ---------------------------------------------------------------------------------------------
 # Plots (the title states the finding; notes carry sources and verification flags)
 # ---------------------------------------------------------------------------------------------
+
+
+def show_figure(ax) -> None:
+    """Display a plot as PNG and close it, whatever the matplotlib backend.
+
+    The batch runner sets ``MPLBACKEND=Agg``, under which ``plt.show()`` and ``display(fig)``
+    leave no image in the executed notebook; rendering the PNG explicitly works everywhere and
+    closing the figure avoids a second copy under the inline backend.
+
+    Notes
+    -----
+    No formula: ``fig.savefig(PNG, dpi=100, bbox_inches="tight")``.
+
+    Examples
+    --------
+    >>> # show_figure(plot_shares(analyse(p)))
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    plt.close(ax.figure)
+    display(Image(data=buf.getvalue(), format="png"))
 
 
 def _flag_note(a: RevenueAnalysis, extra: str = "") -> str:

@@ -105,6 +105,7 @@ def test_required_keys_on_shipped_filings():
     assert (flags["status"] == "UNVERIFIED").sum() == 3 and (flags["status"] == "DERIVED").sum() == 4
     assert set(a.lines.loc[a.lines["company"] == "Coupang Corp", "status"]) == {"UNVERIFIED"}
     assert "UNVERIFIED" in revenue.caveat_markdown(flags)
+    assert revenue.footnote(a).startswith("* Not VERIFIED: Coupang Corp (DERIVED, UNVERIFIED figures)")
 
 
 def test_segment_and_9m_views_of_coupang_inc():
@@ -257,6 +258,24 @@ def test_interpretation_is_generated_from_results(tmp_path):
     assert "*Ads* (+70.0%)" in text
     assert "Beta `retail_1p` 80.0% → 75.0% (-5.0 pp)" in text
     assert "Beta report(s) no separate `advertising` line" in text
+
+
+def test_plot_titles_state_the_finding(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    a = run(write_tiny(tmp_path))
+    # Acme ads: +70% YoY at 34% of revenue; Beta product sales: (9 - 8) / 10 = 10% contribution,
+    # the largest (Acme ads 17.5%) -> Acme Ads; Beta 12e12 KRW / 1300 = $9.2B vs Acme $0.1B
+    assert revenue.plot_growth_vs_share(a).get_title(loc="left") == (
+        "Acme Ads grew fastest (+70%) in 2024, at 34% of revenue")
+    assert revenue.plot_contributions(a).get_title(loc="left").startswith("Ads added 17.5% of Acme's")
+    assert revenue.plot_totals(a).get_title(loc="left") == (
+        "Beta had the largest FY revenue in 2024: $9.2B, 92x the smallest")
+    ax = revenue.plot_shares(a)
+    assert "retail_1p is 66% of Acme; retail_1p is 75% of Beta" in ax.get_title(loc="left")
+    assert "Beta: includes DERIVED/UNVERIFIED figures" in ax.figure.texts[0].get_text()
+    matplotlib.pyplot.close("all")
 
 
 def test_contract_validator_on_shipped_files_and_helper_output(tmp_path):
