@@ -207,12 +207,24 @@ def load_log(messages_path: str | Path, events_path: str | Path, *,
     naive_timezone : str, optional
         How to read timestamps without a UTC offset; without it they are an error.
 
+    Returns
+    -------
+    (messages, events) with declared dtypes; times tz-aware.
+
     Raises
     ------
     ParameterError
         A file does not exist.
     DataContractError
-        A file breaks its contract (file, column, lines and values are named).
+        A file breaks its contract (file, column, lines and values are named), e.g. naive
+        timestamps without ``naive_timezone``.
+
+    Examples
+    --------
+    >>> m, e = load_log("data/synthetic/cadence_single_messages.csv",
+    ...                 "data/synthetic/cadence_single_events.csv", naive_timezone="Asia/Seoul")
+    >>> str(m["sent_at"].dt.tz)
+    'Asia/Seoul'
     """
     messages = load_csv(messages_path, CADENCE_MESSAGES, tz=naive_timezone, param="messages_path")
     events = load_csv(events_path, CADENCE_EVENTS, tz=naive_timezone, param="events_path")
@@ -302,7 +314,7 @@ def clean_log(messages: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.DataFram
     ...     "coupon_amount": 5000.0, "min_order": 20000.0, "valid_days": 3, "consent_night": False})
     >>> e = pd.DataFrame({"customer_id": ["a"], "event": ["signup"],
     ...     "at": pd.to_datetime(["2024-01-01T09:00+09:00"])})
-    >>> clean_log(m, e)[2].set_index("rule").loc["duplicate_message", "rows"]
+    >>> int(clean_log(m, e)[2].set_index("rule").loc["duplicate_message", "rows"])
     1
     """
     msg = messages.reset_index(drop=True)
@@ -367,6 +379,18 @@ def stage_features(customer_ids: pd.Series, times: pd.Series, events: pd.DataFra
     Returns a frame (same index as ``times``) with ``signup``, ``first_purchase``,
     ``last_purchase``, ``last_cart``, ``last_event`` (seconds since the epoch, -1 = never) and
     ``purchases`` (count). Events at exactly the query time count as before it.
+
+    Notes
+    -----
+    Each (customer, time) is encoded as ``code * 10**11 + seconds``; a sorted search over the
+    same encoding of each event type gives counts and last times in one vectorised pass.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"customer_id": ["a", "a"], "event": ["signup", "purchase"],
+    ...     "at": pd.to_datetime(["2024-01-01T00:00Z", "2024-01-05T00:00Z"])})
+    >>> stage_features(pd.Series(["a"]), pd.Series(pd.to_datetime(["2024-01-06T00:00Z"])), e)["purchases"].tolist()
+    [1]
     """
     ids = pd.Index(pd.unique(pd.concat([customer_ids, events["customer_id"]], ignore_index=True)))
     q_codes = ids.get_indexer(customer_ids).astype("int64")
@@ -524,6 +548,9 @@ def median_ci(values: Sequence[float] | np.ndarray, level: float = 0.999) -> tup
     :math:`K \\sim \\text{Binomial}(n, 1/2)`, take :math:`j` = the :math:`(1-\\text{level})/2`
     quantile of :math:`K` and :math:`k = n - j + 1`; :math:`[x_{(j)}, x_{(k)}]` covers the
     median with probability at least ``level`` for independent draws (sign-test interval).
+    The widest interval :math:`[x_{(1)}, x_{(n)}]` covers with probability :math:`1 - 2^{1-n}`;
+    when even that is below ``level`` (e.g. :math:`n \\le 10` at 99.9 %) the interval is
+    undefined and ``(nan, nan)`` is returned rather than a narrower, overconfident one.
 
     Raises
     ------
@@ -544,7 +571,8 @@ def median_ci(values: Sequence[float] | np.ndarray, level: float = 0.999) -> tup
     if not 0 < level < 1:
         raise ValueError(f"level = {level!r} must be between 0 and 1")
     j = int(binom.ppf((1 - level) / 2, n, 0.5))
-    j = max(j, 1)
+    if j < 1:
+        return float("nan"), float("nan")
     k = n - j + 1
     return float(x[j - 1]), float(x[k - 1])
 
@@ -560,7 +588,8 @@ def interval_summary(intervals: pd.DataFrame, policy: Mapping[str, int | None] |
     policy : mapping, optional
         Stage → policy interval in days (default :data:`POLICY_INTERVAL_DAYS`).
     level : float
-        Confidence level of the median interval (:func:`median_ci`); stages with < 2 intervals get NaN.
+        Confidence level of the median interval (:func:`median_ci`); stages with too few
+        intervals to reach it get NaN and ``matches_policy`` NA.
 
     Returns
     -------
@@ -581,7 +610,7 @@ def interval_summary(intervals: pd.DataFrame, policy: Mapping[str, int | None] |
             row.update(median_days=np.nan, q1_days=np.nan, q3_days=np.nan, iqr_days=np.nan)
         lo, hi = median_ci(d, level) if len(d) >= 2 else (np.nan, np.nan)
         row.update(ci_low=lo, ci_high=hi)
-        row["matches_policy"] = (pd.NA if pol is None or len(d) < 2 else bool(lo <= pol <= hi))
+        row["matches_policy"] = (pd.NA if pol is None or np.isnan(lo) else bool(lo <= pol <= hi))
         rows.append(row)
     return pd.DataFrame(rows).set_index("stage")
 
@@ -630,7 +659,15 @@ def hour_band_share(messages: pd.DataFrame, timezone: str, start: int = 12, end:
 def weekday_hour_shares(messages: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """7 × 24 table (weekday rows ``mon`` … ``sun``, local hour columns 0–23) of send shares.
 
-    All cells sum to 1.
+    Notes
+    -----
+    :math:`s_{d,h} = \\#\\{i : \\text{weekday}(t_i) = d, \\text{hour}(t_i) = h\\} / n`; all cells sum to 1.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"sent_at": pd.to_datetime(["2024-03-04T12:10+09:00", "2024-03-05T13:00+09:00"])})
+    >>> float(weekday_hour_shares(m, "Asia/Seoul").loc["mon", 12])
+    0.5
     """
     lt = local_time(messages["sent_at"], timezone)
     table = pd.crosstab(lt["weekday"], lt["hour"], normalize="all")
@@ -894,6 +931,19 @@ def purchase_cycle(events: pd.DataFrame, days_per_month: float = DAYS_PER_MONTH)
 # ---------------------------------------------------------------------------------------------
 
 
+def validity_shares(messages: pd.DataFrame) -> pd.Series:
+    """Share of coupons per validity (days), ascending; sums to 1.
+
+    Examples
+    --------
+    >>> validity_shares(pd.DataFrame({"valid_days": [3, 3, 3, 1]})).to_dict()
+    {1: 0.25, 3: 0.75}
+    """
+    if len(messages) == 0:
+        raise ValueError("validity_shares needs at least one message")
+    return messages["valid_days"].value_counts(normalize=True).sort_index().rename("share")
+
+
 def log_overview(messages: pd.DataFrame, events: pd.DataFrame, timezone: str) -> pd.DataFrame:
     """One-column table describing the (cleaned) log: customers, messages, events, local date span.
 
@@ -923,7 +973,7 @@ def stage_message_counts(stages: pd.Series) -> pd.DataFrame:
 
     Examples
     --------
-    >>> stage_message_counts(pd.Series(["cart", "cart", "repeat", "inactive"])).loc["cart", "share"]
+    >>> float(stage_message_counts(pd.Series(["cart", "cart", "repeat", "inactive"])).loc["cart", "share"])
     0.5
     """
     counts = stages.value_counts()
@@ -937,6 +987,17 @@ def discount_by_stage(messages: pd.DataFrame, stages: pd.Series, gross_margin: f
 
     Amounts are in the log's currency; rows with ``rate_ok`` false are left out of the rate
     columns (see :func:`clean_log`). Stages without coupons are dropped.
+
+    Notes
+    -----
+    Per stage :math:`s`: :math:`\\bar a_s`, :math:`\\bar r_s` with :math:`r_i = a_i / m_i`, and
+    :math:`\\#\\{r_i > \\mu\\} / n_s` for gross margin :math:`\\mu` (fraction, 0–1).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"coupon_amount": [10000.0, 6000.0], "min_order": [40000.0, 60000.0]})
+    >>> discount_by_stage(m, pd.Series(["cart", "repeat"]), 0.19)["mean_rate"].tolist()
+    [0.25, 0.1]
     """
     ok = messages["rate_ok"].to_numpy(dtype=bool) if "rate_ok" in messages else np.ones(len(messages), bool)
     rate = np.where(ok, messages["coupon_amount"].to_numpy(float)
@@ -954,6 +1015,13 @@ def longest_sequence(messages: pd.DataFrame, stages: pd.Series, max_messages: in
     Columns: customer_id (pseudonym), n (1-based position), sent_at, coupon_amount, stage,
     in_w (the message belongs to a 5-message W window of the full sequence). Ties between
     customers are broken by the smallest raw id, so the choice is deterministic.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"customer_id": "a", "coupon_amount": [9.0, 5.0, 7.0, 5.0, 9.0],
+    ...     "sent_at": pd.date_range("2024-03-04", periods=5, freq="7D", tz="Asia/Seoul")})
+    >>> bool(longest_sequence(m, pd.Series(["repeat"] * 5))["in_w"].all())
+    True
     """
     counts = messages["customer_id"].value_counts()
     top = sorted(counts[counts == counts.max()].index.astype(str))[0]
@@ -1202,6 +1270,11 @@ def single_customer_events(timezone: str = "Asia/Seoul") -> pd.DataFrame:
 
     Sign-up, a cart add, a first purchase, two repurchases, then silence (dormant → churned →
     resurrected), a comeback cart add, and a late purchase: about three years of history.
+
+    Examples
+    --------
+    >>> single_customer_events()["event"].tolist()[:3]
+    ['signup', 'cart_add', 'purchase']
     """
     rows = [("signup", "2022-03-02 20:14"), ("cart_add", "2022-04-20 21:40"),
             ("purchase", "2022-06-13 08:55"), ("purchase", "2022-09-26 19:02"),
@@ -1251,6 +1324,11 @@ def load_or_simulate(params: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFr
     """Messages and events for the notebook: read the files, or simulate when ``simulate``.
 
     Returns (messages, events, label) where label says where the data came from.
+
+    Raises
+    ------
+    ParameterError, DataContractError
+        From :func:`load_log` (missing file, broken contract).
     """
     if params["simulate"]:
         m, e = simulate_log(params["sim_customers"], seed=params["seed"],
@@ -1272,5 +1350,5 @@ __all__ = [
     "discount_summary", "is_w_pattern", "w_pattern_share", "w_pattern_null_share",
     "purchase_cycle", "simulate_events", "simulate_messages", "simulate_log",
     "single_customer_events", "write_synthetic", "log_overview", "stage_message_counts",
-    "discount_by_stage", "longest_sequence",
+    "discount_by_stage", "longest_sequence", "validity_shares",
 ]

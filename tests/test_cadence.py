@@ -117,6 +117,15 @@ def test_median_ci_matches_sign_test_table():
     assert cadence.median_ci(np.arange(1, 101), level=0.95) == (40.0, 61.0)
 
 
+def test_median_ci_refuses_a_level_the_sample_cannot_reach():
+    # [min, max] of n draws covers the median with probability 1 - 2 * 0.5**n:
+    # n = 10 -> 1 - 2/1024 = 0.99805 < 0.999 (undefined); n = 11 -> 1 - 2/2048 = 0.99902 (min, max)
+    assert all(math.isnan(v) for v in cadence.median_ci(np.arange(10.0), level=0.999))
+    assert cadence.median_ci(np.arange(11.0), level=0.999) == (0.0, 10.0)
+    iv = pd.DataFrame({"customer_id": "a", "stage": "cart", "days": [7.0, 7.5, 6.5]})
+    assert pd.isna(cadence.interval_summary(iv).loc["cart", "matches_policy"])
+
+
 # --------------------------------------------------------------------------------------------
 # Timing
 # --------------------------------------------------------------------------------------------
