@@ -281,7 +281,11 @@ def clean_log(batches: pd.DataFrame, events: pd.DataFrame,
 
     Examples
     --------
-    >>> ev, od, q = clean_log(batches, events, orders)  # doctest: +SKIP
+    >>> sim = simulate_campaign(CampaignSpec("X", n_customers=300), seed=1)
+    >>> twice = pd.concat([sim["events"], sim["events"].iloc[:2]], ignore_index=True)
+    >>> ev, od, q = clean_log(sim["campaigns"], twice, sim["orders"])
+    >>> int(q["rows_excluded"].sum()), len(ev) == len(sim["events"])
+    (2, True)
     """
     contracts.require_columns(batches, ["coupon_id", "min_order"], source="campaigns")
     contracts.require_columns(events, COUPON_EVENTS.names, source="coupon_events")
@@ -358,7 +362,11 @@ def coupon_uses(batches: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFram
 
     Examples
     --------
-    >>> coupon_uses(batches, events, orders)  # doctest: +SKIP
+    >>> sim = simulate_campaign(CampaignSpec("X", n_customers=300), seed=1)
+    >>> uses = coupon_uses(sim["campaigns"], sim["events"], sim["orders"])
+    >>> bool((uses.groupby("order_id")["payment_share"].sum()
+    ...       - uses.groupby("order_id")["paid_amount"].first()).abs().max() < 1e-6)
+    True
     """
     used = events[events["order_id"].notna()]
     out = used.merge(batches, on="coupon_id", how="inner")
@@ -424,7 +432,7 @@ def review_table(batches: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFra
     ...                   "gross_amount": [50000.0, 35000.0, 60000.0], "status": ["paid", "cancelled", "paid"],
     ...                   "new_buyer": [True, False, False], "customer_id": ["c1", "c2", "c1"]})
     >>> review_table(b, e, o).loc["all", ["collected", "used", "effective_uses", "roi"]].tolist()
-    [4, 3, 2, 6.333333333333333]
+    [4.0, 3.0, 2.0, 6.333333333333333]
     """
     if batches["currency"].nunique() != 1:
         raise DataContractError(f"campaigns: the batches mix currencies {sorted(batches['currency'].unique())}; "
@@ -510,7 +518,9 @@ def roi_by_campaign(campaigns: pd.DataFrame, coupon_events: pd.DataFrame,
 
     Examples
     --------
-    >>> roi_by_campaign(campaigns, events, orders)  # doctest: +SKIP
+    >>> sim = simulate_campaign(CampaignSpec("X", n_customers=300), seed=1)
+    >>> roi_by_campaign(sim["campaigns"], sim["events"], sim["orders"]).columns.tolist()
+    ['campaign_id', 'activity_type', 'level', 'start', 'end', 'coupon_cost', 'coupon_payment_amount', 'roi', 'currency']
     """
     contracts.require_columns(campaigns, COUPON_CAMPAIGNS.names, source="campaigns")
     events, orders, _quality = clean_log(campaigns, coupon_events, orders)
@@ -577,7 +587,10 @@ def order_economics(batches: pd.DataFrame, events: pd.DataFrame, orders: pd.Data
 
     Examples
     --------
-    >>> order_economics(batches, events, orders, 0.19)  # doctest: +SKIP
+    >>> sim = simulate_campaign(CampaignSpec("X", n_customers=300), seed=1)
+    >>> econ = order_economics(sim["campaigns"], sim["events"], sim["orders"], 0.19)
+    >>> round(float(econ.loc["breakeven_roi", "value"]), 2), econ.loc["aov_gross", "unit"]
+    (4.26, 'KRW')
     """
     contracts.require_number("gross_margin", gross_margin, low=0, high=1, low_inclusive=False,
                              high_inclusive=False)
@@ -635,7 +648,12 @@ def customer_outcomes(orders: pd.DataFrame, audience: pd.DataFrame, start: pd.Ti
 
     Examples
     --------
-    >>> customer_outcomes(orders, audience, pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-08"), 0.19)  # doctest: +SKIP
+    >>> od = pd.DataFrame({"customer_id": ["a", "a", "b"], "status": ["paid", "cancelled", "paid"],
+    ...     "ordered_at": pd.to_datetime(["2026-03-02 10:00", "2026-03-03 10:00", "2026-03-09 10:00"]),
+    ...     "paid_amount": [40_000.0, 30_000.0, 50_000.0], "gross_amount": [50_000.0, 30_000.0, 50_000.0]})
+    >>> aud = pd.DataFrame({"customer_id": ["a", "b"], "group": ["targeted", "holdout"]})
+    >>> customer_outcomes(od, aud, pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-08"), 0.2)[["paid", "profit"]].values.tolist()
+    [[40000.0, 0.0], [0.0, 0.0]]
     """
     window = (orders["ordered_at"] >= start) & (orders["ordered_at"] < end + pd.Timedelta(days=1))
     paid = orders[window & (orders["status"] == "paid")]
@@ -764,7 +782,10 @@ def roi_comparison(summary: pd.DataFrame, incremental: pd.DataFrame,
 
     Examples
     --------
-    >>> roi_comparison(summary, incremental)  # doctest: +SKIP
+    >>> summary = pd.DataFrame({"roi": [6.0], "coupon_cost": [100.0]}, index=["all"])
+    >>> inc = pd.DataFrame({"estimate": [4.0], "low": [3.0], "high": [5.0]}, index=["incremental_roi"])
+    >>> roi_comparison(summary, inc).loc["overstatement_factor", "roi"]
+    np.float64(1.5)
     """
     attr = float(summary["roi"].iloc[0])
     cost = float(summary["coupon_cost"].iloc[0])
@@ -778,6 +799,74 @@ def roi_comparison(summary: pd.DataFrame, incremental: pd.DataFrame,
     rows.append(("overstatement_factor", factor, math.nan, math.nan))
     rows.append(("roi_gap", attr - float(inc["estimate"]), math.nan, math.nan))
     return pd.DataFrame(rows, columns=["measure", "roi", "low", "high"]).set_index("measure")
+
+
+def roi_spread(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """Range of the attributional ROI across the groups of each breakdown.
+
+    Parameters
+    ----------
+    tables : dict of DataFrame
+        ``{dimension: review_table(..., by=dimension)}``.
+
+    Returns
+    -------
+    Series
+        ``max(roi) - min(roi)`` per dimension (ratio units), largest first; NaN ROIs are ignored.
+
+    Notes
+    -----
+    .. math:: \\text{spread}_d = \\max_g \\text{ROI}_{d,g} - \\min_g \\text{ROI}_{d,g}
+
+    Examples
+    --------
+    >>> t = {"kind": pd.DataFrame({"roi": [12.0, 5.0]}), "channel": pd.DataFrame({"roi": [6.0, 7.0]})}
+    >>> roi_spread(t).to_dict()
+    {'kind': 7.0, 'channel': 1.0}
+    """
+    spread = pd.Series({dim: float(t["roi"].max() - t["roi"].min()) for dim, t in tables.items()}, dtype=float)
+    return spread.sort_values(ascending=False)
+
+
+def breakeven_verdict(low: float, high: float, breakeven: float) -> str:
+    """Where an ROI interval lies relative to the break-even ROI, in words.
+
+    Parameters
+    ----------
+    low, high : float
+        Interval bounds of the incremental ROI (ratio).
+    breakeven : float
+        Break-even ROI, e.g. ``(1 - m) / m`` from :func:`order_economics`.
+
+    Returns
+    -------
+    str
+        ``"above"`` if ``low > breakeven``, ``"below"`` if ``high < breakeven``, else
+        ``"not clearly above or below"``.
+
+    Raises
+    ------
+    ValueError
+        If ``low > high``.
+
+    Notes
+    -----
+    The interval decides, not the point estimate: :math:`L > b` or :math:`U < b`.
+
+    Examples
+    --------
+    >>> breakeven_verdict(3.3, 4.7, 4.26)
+    'not clearly above or below'
+    >>> breakeven_verdict(4.9, 6.3, 4.26)
+    'above'
+    """
+    if low > high:
+        raise ValueError(f"interval low {low!r} is above high {high!r}")
+    if low > breakeven:
+        return "above"
+    if high < breakeven:
+        return "below"
+    return "not clearly above or below"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -218,6 +218,19 @@ def test_roi_comparison_by_hand() -> None:
     assert np.isnan(coupons.roi_comparison(summary, negative)["roi"]["overstatement_factor"])
 
 
+def test_roi_spread_and_breakeven_verdict() -> None:
+    tables = coupons.review_table(batches(), events(), orders(), by="kind")
+    spread = coupons.roi_spread({"kind": tables, "flat": tables.assign(roi=[2.0, 2.0])})
+    # kind: shipping 21,666.67 / 5,000 = 4.3333 minus threshold 63,333.33 / 20,000 = 3.1667
+    assert spread["kind"] == pytest.approx(65_000 / 3 / 5_000 - (65_000 * 2 / 3 + 30_000) / 20_000)
+    assert spread.index.tolist() == ["kind", "flat"]
+    assert coupons.breakeven_verdict(4.5, 6.0, 0.81 / 0.19) == "above"
+    assert coupons.breakeven_verdict(2.0, 4.0, 0.81 / 0.19) == "below"
+    assert coupons.breakeven_verdict(4.0, 4.5, 0.81 / 0.19) == "not clearly above or below"
+    with pytest.raises(ValueError, match="interval low 5 is above high 4"):
+        coupons.breakeven_verdict(5, 4, 4.26)
+
+
 def test_customer_outcomes_counts_paid_orders_in_window_only() -> None:
     od = orders()
     extra = _orders([("o6", "c2", "2026-03-09 00:00", 99_000.0, 0.0, 99_000.0, "paid", False)])  # after end
