@@ -1474,3 +1474,40 @@ def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
         else:
             rows.append((k, f"{v:.3f}", "ratio"))
     return pd.DataFrame(rows, columns=["key", "value", "unit"])
+
+
+def effects_summary(effects: pd.DataFrame, fit: BaselineFit, currency: str, level: float = 0.9) -> str:
+    """Markdown bullets on the estimated promotion uplift and the residuals, from the results.
+
+    Returns
+    -------
+    str
+        Two bullets: the largest uplift with its interval (or a plain statement that the history has
+        no promotion periods, so baseline = fitted sales), and the residual sd and autocorrelation.
+
+    Notes
+    -----
+    Text only; the numbers come from :func:`promo_effects` and :func:`fit_baseline`.
+
+    Examples
+    --------
+    >>> h, _ = check_history(generate_sales_history(seed=1, freq="MS"), "MS")
+    >>> fit = fit_baseline(h, "MS")
+    >>> effects_summary(promo_effects(fit), fit, "KRW").startswith("- The biggest estimated uplift is **S+**")
+    True
+    """
+    from helpers.plots import format_money
+
+    unit = FREQS[fit.freq].label
+    if effects.empty:
+        first = ("- The history has no promotion periods, so there is no uplift to remove: the baseline "
+                 "equals the fitted sales.")
+    else:
+        top = effects.sort_values("effect", ascending=False).iloc[0]
+        first = (f"- The biggest estimated uplift is **{top['level']}**: "
+                 f"{format_money(top['effect'], currency, 1e6)} per promotion {unit} "
+                 f"({level:.0%} CI {format_money(top['low'], currency, 1e6)}–"
+                 f"{format_money(top['high'], currency, 1e6)}, {int(top['periods'])} {unit}s).")
+    second = (f"- Residual sd {format_money(fit.sigma, currency, 1e6)} per {unit}; lag-1 residual "
+              f"autocorrelation ρ = {fit.rho:.2f}, which widens the interval of a period total.")
+    return first + "\n" + second
