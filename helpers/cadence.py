@@ -1297,7 +1297,16 @@ def write_synthetic(out_dir: Path) -> list[Path]:
     Files: ``cadence_messages.csv`` / ``cadence_events.csv`` (400 customers, seed 5, default
     policy and 5 % violation share, times with +09:00 offsets) and
     ``cadence_single_messages.csv`` / ``cadence_single_events.csv`` (one scripted customer,
-    seed 2, 2022-03 to 2024-09, naive local Seoul times as read off a phone).
+    seed 2, 2022-03 to 2024-09, naive local Seoul times as read off a phone). The single log
+    carries three flaws a hand-copied log has, so :func:`clean_log` has something to report:
+    message 11 copied twice (duplicate), messages 21 and 22 swapped (out of order), and
+    message 31 a no-threshold coupon (min_order 0).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> [p.name for p in write_synthetic(Path(tempfile.mkdtemp()))][:2]
+    ['cadence_messages.csv', 'cadence_events.csv']
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1305,6 +1314,11 @@ def write_synthetic(out_dir: Path) -> list[Path]:
     single_ev = single_customer_events()
     s1 = SimSettings(start="2022-02-28", end="2024-09-30")
     single_msg = simulate_messages(single_ev, seed=2, settings=s1)
+    single_msg.loc[30, "min_order"] = 0.0
+    order = list(range(len(single_msg)))
+    order[20], order[21] = order[21], order[20]
+    order.insert(11, 10)
+    single_msg = single_msg.iloc[order].reset_index(drop=True)
     written = []
     for name, frame, col, naive in [("cadence_messages.csv", messages, "sent_at", False),
                                     ("cadence_events.csv", events, "at", False),

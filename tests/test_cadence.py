@@ -444,3 +444,15 @@ def test_audit_output_never_shows_raw_ids(simulated):
     assert len(customers) > 0
     assert not customers["customer_id"].isin(set(messages["customer_id"])).any()
     assert customers["customer_id"].str.startswith("C-").all()
+
+
+def test_planted_flaws_in_the_single_customer_log_are_found():
+    # write_synthetic plants one duplicate, one swapped pair and one min_order of 0
+    root = PROJECT_ROOT / "data" / "synthetic"
+    m, e = cadence.load_log(root / "cadence_single_messages.csv", root / "cadence_single_events.csv",
+                            naive_timezone=SEOUL)
+    clean, _ev, quality = cadence.clean_log(m, e)
+    q = quality.set_index("rule")["rows"]
+    assert (q["messages_out_of_order"], q["duplicate_message"], q["min_order_zero"]) == (1, 1, 1)
+    assert len(clean) == len(m) - 1 and 45 <= len(clean) <= 60  # "about 50 texts", as in seed 002
+    assert clean["rate_ok"].sum() == len(clean) - 1
