@@ -929,7 +929,8 @@ def estimate_roi(campaigns: pd.DataFrame | None, activity_type: str, *, roi: flo
         if isinstance(roi, bool) or not isinstance(roi, (int, float)) or not math.isfinite(roi) or roi <= 0:
             raise ValueError(f"roi = {roi!r}: ROI must be a finite number > 0 (a budget of gap / ROI needs it)")
         return RoiEstimate(activity_type, float(roi), 0.0, float(roi), float(roi), 0, "override",
-                           pd.DataFrame(columns=["campaign_id", "level", "coupon_cost", "coupon_payment_amount", "roi"]))
+                           pd.DataFrame(columns=["campaign_id", "level", "coupon_cost", "coupon_payment_amount", "roi",
+                                                 "currency"]))
     if campaigns is None:
         raise ValueError("no past campaigns given: pass the campaigns table or an roi override")
     contracts.require_columns(campaigns, PAST_CAMPAIGN_COLUMNS, source="past campaigns")
@@ -949,7 +950,7 @@ def estimate_roi(campaigns: pd.DataFrame | None, activity_type: str, *, roi: flo
     positive = c["roi"] > 0
     log_sd = float(np.std(np.log(c.loc[positive, "roi"]), ddof=1)) if positive.sum() >= 2 else 0.0
     z = stats.norm.ppf((1 + level) / 2)
-    keep = ["campaign_id", "level", "coupon_cost", "coupon_payment_amount", "roi"]
+    keep = ["campaign_id", "level", "coupon_cost", "coupon_payment_amount", "roi", "currency"]
     return RoiEstimate(activity_type, pooled, log_sd, pooled * math.exp(-z * log_sd), pooled * math.exp(z * log_sd),
                        len(c), "past campaigns", c[keep].reset_index(drop=True))
 

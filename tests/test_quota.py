@@ -430,8 +430,19 @@ def test_generator_output_follows_contract_and_is_byte_identical(tmp_path):
         assert p.read_bytes() == q.read_bytes()
         loaded = contracts.load_csv(p, SCHEMA)
         assert loaded["promo_level"].notna().any()
-    shipped = ROOT / "data" / "synthetic" / quota.SALES_HISTORY_FILE
-    assert shipped.read_bytes() == first[0].read_bytes()
+    for name, fresh in zip((quota.SALES_HISTORY_FILE, quota.SALES_MONTHLY_FILE), first, strict=True):
+        assert (ROOT / "data" / "synthetic" / name).read_bytes() == fresh.read_bytes()
+
+
+def test_effects_summary_without_promotions():
+    history, _ = quota.check_history(exact_monthly().assign(promo_level=None), "MS")
+    fit = quota.fit_baseline(history, "MS")
+    effects = quota.promo_effects(fit)
+    assert effects.empty
+    assert "no promotion periods" in quota.effects_summary(effects, fit, "KRW")
+    # no promotions -> baseline equals the fitted values
+    b = quota.baseline_in_sample(fit)
+    assert (b["uplift"] == 0).all()
 
 
 def test_level_totals_and_headline_keys():
