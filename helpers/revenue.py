@@ -54,7 +54,7 @@ RECONCILE_TOLERANCE = 0.001
 
 __all__ = [
     "RevenueParams", "RevenueAnalysis", "validate_parameters", "load_filings", "load_mapping",
-    "load_fx", "weakest_status", "select_rows", "reconcile_totals", "map_lines", "convert",
+    "load_fx", "weakest_status", "select_rows", "mapping_used", "reconcile_totals", "map_lines", "convert",
     "line_metrics", "category_metrics", "total_metrics", "check_contributions", "share_history",
     "rates_used", "not_verified", "caveat_markdown", "footnote", "result_records", "interpretation", "analyse",
     "plot_shares", "plot_growth_vs_share", "plot_contributions", "plot_totals", "show_figure",
@@ -386,6 +386,37 @@ def select_rows(filings: pd.DataFrame, companies: Sequence[str], period: str, br
             raise ParameterError(f"parameter 'year' = {year!r}: {company!r} has no {period} {breakdown} rows "
                                  f"for {missing} in {source}")
     return rows.reset_index(drop=True)
+
+
+def mapping_used(mapping: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The mapping rows behind the selected figures (with ``note`` when the file has one).
+
+    Parameters
+    ----------
+    mapping : DataFrame
+        Output of :func:`load_mapping`.
+    rows : DataFrame
+        Selected filings rows (``company``, ``line``).
+
+    Returns
+    -------
+    DataFrame
+        ``company, line, category[, note]``, in mapping-file order.
+
+    Notes
+    -----
+    Filter: :math:`\\{m : (company_m, line_m) \\in rows\\}`.
+
+    Examples
+    --------
+    >>> m = load_mapping("data/raw/line_mapping.csv")
+    >>> rows = pd.DataFrame({"company": ["Amazon"], "line": ["AWS"]})
+    >>> mapping_used(m, rows)[["line", "category"]].to_numpy().tolist()
+    [['AWS', 'cloud']]
+    """
+    used = rows[["company", "line"]].drop_duplicates()
+    cols = ["company", "line", "category"] + (["note"] if "note" in mapping.columns else [])
+    return mapping.merge(used, on=["company", "line"], how="inner")[cols]
 
 
 def reconcile_totals(filings: pd.DataFrame, companies: Sequence[str], period: str, breakdown: str,

@@ -6,13 +6,14 @@ named in data/raw/filings.csv (Amazon 10-K FY2024 R34.htm; Coupang 10-Q Q3-2024 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers import revenue
-from helpers.config import RAW_DIR
+from helpers.config import NOTEBOOKS_DIR, RAW_DIR
 from helpers.contracts import (
     FILINGS,
     FX_RATES,
@@ -275,6 +276,25 @@ def test_plot_titles_state_the_finding(tmp_path):
     ax = revenue.plot_shares(a)
     assert "retail_1p is 66% of Acme; retail_1p is 75% of Beta" in ax.get_title(loc="left")
     assert "Beta: includes DERIVED/UNVERIFIED figures" in ax.figure.texts[0].get_text()
+    matplotlib.pyplot.close("all")
+
+
+def test_notebook_code_runs_on_user_files(tmp_path):
+    """The committed notebook's code cells, in order, with a user's own tiny files as parameters."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    nb = json.loads((NOTEBOOKS_DIR / "01_revenue_mix.ipynb").read_text(encoding="utf-8"))
+    namespace: dict = {}
+    for cell in (c for c in nb["cells"] if c["cell_type"] == "code"):
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        exec(compile(source, "01_revenue_mix.ipynb", "exec"), namespace)  # noqa: S102
+        if "parameters" in cell["metadata"].get("tags", []):  # what papermill injects
+            namespace.update(write_tiny(tmp_path), companies=["Acme", "Beta"], base_year=2022)
+    results = namespace["results"]
+    assert results["acme.ads.share"] == pytest.approx(34 / 100)
+    assert results["beta.service.yoy"] == pytest.approx(3 / 2 - 1)
+    assert results["acme.category.advertising.share"] == pytest.approx(0.34)
     matplotlib.pyplot.close("all")
 
 
