@@ -467,6 +467,7 @@ def validate_parameters(**params: object) -> dict[str, object]:
 # ---------------------------------------------------------------------------------------------
 
 def prepare_transactions(transactions: pd.DataFrame, *, returns: str = "drop",
+                         observation_end: str | pd.Timestamp | None = None,
                          customer_col: str = "customer_id", date_col: str = "date",
                          amount_col: str = "amount") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Handle non-positive amounts (returns, zero-value lines) and report what was done.
@@ -479,6 +480,8 @@ def prepare_transactions(transactions: pd.DataFrame, *, returns: str = "drop",
         ``"drop"``: remove every line with amount <= 0. ``"net"``: subtract each non-positive
         line from the same customer's latest purchase on or before its date; purchases netted
         down to <= 0 are removed; returns with no earlier purchase are removed.
+    observation_end : date, optional
+        Lines dated after this day are excluded first (and counted); default: keep all.
 
     Returns
     -------
@@ -511,8 +514,15 @@ def prepare_transactions(transactions: pd.DataFrame, *, returns: str = "drop",
         raise ParameterError(f"parameter 'returns' = {returns!r} is not allowed; choose one of {list(RETURNS)}")
     _check_transactions(transactions, customer_col, date_col, amount_col, "transactions")
     tx = transactions.sort_values([customer_col, date_col], kind="stable").reset_index(drop=True)
+    late_rule = (0, 0.0)
+    if observation_end is not None:
+        end = pd.Timestamp(observation_end)
+        late = tx[date_col] >= end.normalize() + pd.Timedelta(days=1)
+        late_rule = (int(late.sum()), float(tx.loc[late, amount_col].sum()))
+        tx = tx.loc[~late].reset_index(drop=True)
     nonpos = tx[amount_col] <= 0
-    rules = {"amount <= 0: line dropped": (0, 0.0),
+    rules = {"date after observation_end: excluded": late_rule,
+             "amount <= 0: line dropped": (0, 0.0),
              "amount <= 0: netted against an earlier purchase": (0, 0.0),
              "amount <= 0: no earlier purchase, dropped": (0, 0.0),
              "purchase netted to <= 0: dropped": (0, 0.0)}
@@ -803,7 +813,8 @@ def lorenz_curve(revenue: pd.Series | np.ndarray) -> pd.DataFrame:
     [0.0, 0.25, 1.0]
     """
     x = np.sort(_revenue_array(revenue))
-    cum = np.concatenate([[0.0], np.cumsum(x)]) / x.sum()
+    cum = np.concatenate([[0.0], np.cumsum(x)])
+    cum = cum / cum[-1]  # ends at exactly 1
     return pd.DataFrame({"customer_share": np.arange(x.size + 1) / x.size, "revenue_share": cum})
 
 
@@ -1229,13 +1240,14 @@ def dynamic_groups(events: pd.DataFrame, *, as_of: str | pd.Timestamp | None = N
                                 f"rows {np.flatnonzero(bad.to_numpy())[:5].tolist()} have "
                                 f"{events.loc[bad, 'event'].unique()[:5].tolist()}")
     t = events["event_time"]
-    as_of = t.max() if as_of is None else pd.Timestamp(as_of)
-    if (t > as_of + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)).any() and as_of.normalize() == as_of:
-        raise DataContractError(f"events: column 'event_time' has events after as_of {as_of.date()}; "
-                                "move as_of or filter the log")
-    if as_of.normalize() != as_of and (t > as_of).any():
-        raise DataContractError(f"events: column 'event_time' has events after as_of {as_of}")
-    end = as_of.normalize() + pd.Timedelta(days=1) if as_of.normalize() == as_of else as_of
+    if not pd.api.types.is_datetime64_dtype(t.dtype):
+        raise DataContractError(f"events: column 'event_time' must be naive datetime64; it is {t.dtype}")
+    day = (t.max() if as_of is None else pd.Timestamp(as_of)).normalize()
+    end = day + pd.Timedelta(days=1)  # groups are evaluated at the end of the as_of day
+    late = t >= end
+    if late.any():
+        raise DataContractError(f"events: column 'event_time' has {int(late.sum())} event(s) after as_of "
+                                f"{day.date()} (the last on {t.max()}); move as_of or filter the log")
     g = events.groupby("customer_id")["event_time"]
     first, last = g.min(), g.max()
     out: list[tuple[str, str]] = []
@@ -1284,8 +1296,8 @@ def group_sizes(groups: pd.DataFrame, n_customers: int) -> pd.DataFrame:
 
     Examples
     --------
-    >>> group_sizes(pd.DataFrame({"customer_id": ["a", "b"], "group": ["new", "new"]}), 4).loc["new", "share"]
-    np.float64(0.5)
+    >>> float(group_sizes(pd.DataFrame({"customer_id": ["a", "b"], "group": ["new", "new"]}), 4).loc["new", "share"])
+    0.5
     """
     if n_customers < 1:
         raise ValueError(f"n_customers = {n_customers} must be >= 1")
@@ -1360,3 +1372,96 @@ def bought_together(lines: pd.DataFrame, *, min_support: float = 0.01, order_col
                                 ascending=[False, False, True, True], kind="stable")
     counts.attrs["orders"] = n
     return counts.reset_index(drop=True)
+
+
+def concentration_summary(revenue: pd.Series | np.ndarray, *, top_pcts: list[float] = (5.0,),
+                          claim_visitor_pct: float = 5.0, claim_revenue_share: float = 0.9) -> pd.DataFrame:
+    """Headline concentration figures and the check of "under x% of visitors make 90% of revenue".
+
+    Parameters
+    ----------
+    revenue : array-like
+        Revenue per *buying* customer (>= 0, one currency).
+    top_pcts : list of float in (0, 100)
+        Top shares of customers to report.
+    claim_visitor_pct : float in (0, 100)
+        The claim's share of visitors, % (5 in seed 004).
+    claim_revenue_share : float in (0, 1]
+        The claim's share of revenue (0.9).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by metric: ``customers``, ``gini``, one ``top_share.<x>`` per ``top_pcts``
+        (key form of :func:`top_share_key`), ``share_customers_for_90pct_revenue``,
+        ``claim_holds_among_buyers`` (1.0/0.0), ``max_conversion_for_claim``; column ``value``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`gini`, :func:`top_share`, :func:`max_conversion_for_claim`.
+
+    Notes
+    -----
+    The claim holds among buyers iff :math:`S(x) \\ge 0.9`, i.e. :math:`k^*/n \\le x/100`; among
+    visitors it holds iff the conversion :math:`c < (x/100) / (k^*/n)`.
+
+    Examples
+    --------
+    >>> s = concentration_summary([1.0, 1.0, 2.0, 6.0], top_pcts=[25.0], claim_visitor_pct=25.0)
+    >>> float(s.loc["top_share.25", "value"]), round(float(s.loc["max_conversion_for_claim", "value"]), 4)
+    (0.6, 0.3333)
+    """
+    x = _revenue_array(revenue)
+    share_90 = share_customers_for(x, claim_revenue_share)
+    rows = [("customers", float(x.size)), ("gini", gini(x))]
+    rows += [(top_share_key(pct), top_share(x, pct)) for pct in top_pcts]
+    rows += [("share_customers_for_90pct_revenue", share_90),
+             ("claim_holds_among_buyers", float(share_90 <= claim_visitor_pct / 100)),
+             ("max_conversion_for_claim", max_conversion_for_claim(share_90, claim_visitor_pct / 100))]
+    return pd.DataFrame(rows, columns=["metric", "value"]).set_index("metric")
+
+
+def pairs_vs_truth(pairs: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Join found pairs with planted ones: found lift, planted lift, relative error, rank.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        From :func:`bought_together` (sorted by lift).
+    truth : DataFrame
+        ``product_a, product_b, lift`` (planted lift among orders).
+
+    Returns
+    -------
+    DataFrame
+        One row per planted pair: ``product_a, product_b, planted_lift, found_lift, rel_error``
+        (found / planted - 1; NaN if the pair fell below ``min_support``), ``rank`` (1 = highest
+        lift; 0 if not found).
+
+    Raises
+    ------
+    DataContractError
+        Missing columns.
+
+    Notes
+    -----
+    :math:`\\text{rel error} = \\widehat{\\text{lift}} / \\text{lift} - 1`.
+
+    Examples
+    --------
+    >>> found = pd.DataFrame({"product_a": ["x"], "product_b": ["y"], "lift": [2.2]})
+    >>> truth = pd.DataFrame({"product_a": ["x"], "product_b": ["y"], "lift": [2.0]})
+    >>> round(float(pairs_vs_truth(found, truth).loc[0, "rel_error"]), 3)
+    0.1
+    """
+    from helpers.contracts import require_columns
+
+    require_columns(pairs, ["product_a", "product_b", "lift"], source="pairs")
+    require_columns(truth, ["product_a", "product_b", "lift"], source="planted pairs")
+    ranked = pairs[["product_a", "product_b", "lift"]].assign(rank=np.arange(1, len(pairs) + 1))
+    out = truth[["product_a", "product_b", "lift"]].rename(columns={"lift": "planted_lift"}).merge(
+        ranked.rename(columns={"lift": "found_lift"}), on=["product_a", "product_b"], how="left")
+    out["rel_error"] = out["found_lift"] / out["planted_lift"] - 1
+    out["rank"] = out["rank"].fillna(0).astype("int64")
+    return out[["product_a", "product_b", "planted_lift", "found_lift", "rel_error", "rank"]]
