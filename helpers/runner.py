@@ -213,6 +213,12 @@ def _failure_from_notebook(nb_path: Path) -> tuple[int | None, str]:
     return None, ""
 
 
+def _kernel_env() -> dict[str, str]:
+    """Environment for papermill and its kernel: inline figures (so reports show plots, whatever
+    MPLBACKEND the caller has), fixed hash seed."""
+    return {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
+
+
 def render_html(nb_path: Path, html_path: Path, *, hide_code: bool = False) -> None:
     """Render a notebook to standalone HTML (optionally without code cells and prompts)."""
     import nbformat
@@ -257,7 +263,7 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None) 
     cmd = [sys.executable, "-m", "papermill", str(job.path), str(tmp_nb), "-k", KERNEL_NAME,
            "-f", params_name, "--cwd", str(notebooks_dir or job.path.parent), "--no-progress-bar",
            "--no-log-output"]
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    env = _kernel_env()
     started = time.monotonic()
     started_wall = time.time()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
@@ -545,7 +551,7 @@ def freeze(nb_path: Path, timeout: float = DEFAULT_TIMEOUT) -> int:
         job = Job(nb_path.stem, "freeze", nb_path, {}, timeout)
         cmd = [sys.executable, "-m", "papermill", str(nb_path), str(executed_path), "-k", KERNEL_NAME,
                "--cwd", str(nb_path.parent), "--no-progress-bar"]
-        env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+        env = _kernel_env()
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=job.timeout)
         if proc.returncode != 0:
             cell, err = _failure_from_notebook(executed_path) if executed_path.exists() else (None, "")

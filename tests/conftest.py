@@ -27,6 +27,10 @@ TINY_BODY = textwrap.dedent('''\
     record("tiny.label", label)
     record("tiny.table", pd.DataFrame({"k": ["a", "b"], "v": [1.5, 2.5]}))
     record("tiny.finished", time.time())
+    import matplotlib.pyplot as plt
+    plt.plot([1, 2], [3, 4])
+    plt.title("tiny figure")
+    plt.show()
     ''')
 
 

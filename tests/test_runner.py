@@ -17,7 +17,8 @@ def run_cli(project, *args):
                  "--reports-dir", str(project["reports"]), "--no-progress", *args])
 
 
-def test_batch_runs_in_parallel_and_writes_reports_index_and_results(tiny_project, capsys):
+def test_batch_runs_in_parallel_and_writes_reports_index_and_results(tiny_project, capsys, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # as a headless caller might have it
     assert run_cli(tiny_project, "-j", "2") == 0
     capsys.readouterr()
     reports = tiny_project["reports"]
@@ -27,6 +28,9 @@ def test_batch_runs_in_parallel_and_writes_reports_index_and_results(tiny_projec
     # the code-hidden report really hides code
     assert "injected failure" not in (reports / "tiny" / "three.nocode.html").read_text()
     assert "injected failure" in (reports / "tiny" / "three.html").read_text()
+    # figures reach the reports (inline backend in the kernel, whatever MPLBACKEND the caller set)
+    for suffix in (".html", ".nocode.html"):
+        assert "data:image/png;base64" in (reports / "tiny" / f"three{suffix}").read_text()
     # parallel: with two workers, the processes of at least two runs were alive at the same time
     manifest = json.loads((reports / "manifest.json").read_text())
     spans = [(e["started"], e["started"] + e["duration"]) for e in manifest.values()]
