@@ -282,18 +282,6 @@ def summary_from_transactions(
         raise ParameterError(f"parameter 'after_end' = {after_end!r} is not allowed; choose 'error' or 'drop'")
     source = "transactions"
     _check_transactions(transactions, customer_col, date_col, amount_col, source)
-    ids = transactions[customer_col]
-    uniques = None
-    if not (pd.api.types.is_integer_dtype(ids.dtype) and not isinstance(ids.dtype, pd.CategoricalDtype)):
-        # DuckDB reads Python string objects one by one; sorted integer codes keep the heavy
-        # group-by numeric and the output order equal to sorting the ids themselves
-        codes, uniques = pd.factorize(ids, sort=True)
-        ids = codes
-    frame = pd.DataFrame({
-        "c": ids,
-        "d": transactions[date_col],
-        "a": transactions[amount_col] if amount_col else 0.0,
-    })
     dates = transactions[date_col]
     if observation_end is None:
         end_p = _period_index(pd.Timestamp(dates.max()), freq)
@@ -316,11 +304,13 @@ def summary_from_transactions(
                 "them, or move observation_end")
     ids = transactions[customer_col]
     uniques = None
-    if not (pd.api.types.is_integer_dtype(ids.dtype) and not isinstance(ids.dtype, pd.CategoricalDtype)):
-        # DuckDB reads Python string objects one by one; sorted integer codes keep the heavy
-        # group-by numeric and the output order equal to sorting the ids themselves
+    integer_ids = pd.api.types.is_integer_dtype(ids.dtype) and not isinstance(ids.dtype, pd.CategoricalDtype)
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        ids = ids.astype(ids.cat.categories.dtype)
+    if not integer_ids and not pd.api.types.is_string_dtype(ids):
+        # mixed objects, floats, dates...: sorted integer codes, mapped back at the end
         codes, uniques = pd.factorize(ids, sort=True)
-        ids = codes
+        ids, integer_ids = codes, True
     frame = pd.DataFrame({
         "c": ids,
         "d": dates,
@@ -329,7 +319,7 @@ def summary_from_transactions(
     period = _PERIOD_SQL[freq]
     p_min = _period_index(pd.Timestamp(dates.min()), freq)
     span = max(end_p - p_min + 1, 1)
-    c_lo, c_hi = (int(ids.min()), int(ids.max()))
+    c_lo, c_hi = (int(ids.min()), int(ids.max())) if integer_ids else (-1, 0)
     if c_lo >= 0 and (c_hi + 1) * span < 2**62:
         # one BIGINT key per (customer, period): a narrower, faster hash table than two columns
         periods = f"""SELECT c * {span} + (p - {p_min}) AS k, sum(a) AS s FROM per

@@ -437,3 +437,19 @@ def test_validate_parameters_good():
                                      observation_end="1998-06-30", top_pcts=[5, 10], as_of=None)
     assert p["transactions_path"] == SAMPLE and p["events_path"] is None
     assert p["observation_end"] == pd.Timestamp("1998-06-30") and p["top_pcts"] == [5.0, 10.0]
+
+
+@pytest.mark.parametrize("convert", [
+    lambda s: s.astype("category"),                    # categorical strings
+    lambda s: s.astype(object),                        # plain Python objects
+    lambda s: s.map({"a": 1.5, "b": 0.5, "c": 2.5, "d": -1.0}),  # float ids (factorized path)
+])
+def test_summary_other_id_dtypes_match_string_ids(convert):
+    by_str = segments.summary_from_transactions(TX, observation_end=END)
+    other = segments.summary_from_transactions(TX.assign(customer_id=convert(TX["customer_id"])),
+                                               observation_end=END)
+    # same customers in sorted id order, same figures
+    mapping = dict(zip(TX["customer_id"], convert(TX["customer_id"]), strict=True))
+    expected = by_str.rename(index=mapping).sort_index()
+    np.testing.assert_array_equal(other.index.to_numpy(), expected.index.to_numpy())
+    np.testing.assert_array_equal(other.to_numpy(), expected.to_numpy())
