@@ -168,8 +168,14 @@ def duckdb_connection(threads: int | None = None, memory_limit: str = DEFAULT_ME
         "temp_directory": str(Path(tempfile.gettempdir()) / "helpers_segments_duckdb")})
 
 
+def _null_error(transactions: pd.DataFrame, col: str, source: str) -> DataContractError:
+    nulls = transactions[col].isna()
+    rows = np.flatnonzero(nulls.to_numpy())[:5].tolist()
+    return DataContractError(f"{source}: column {col!r} has {int(nulls.sum())} empty value(s) (rows {rows})")
+
+
 def _check_transactions(transactions: pd.DataFrame, customer_col: str, date_col: str,
-                        amount_col: str | None, source: str) -> None:
+                        amount_col: str | None, source: str, *, check_ids: bool = True) -> None:
     if not isinstance(transactions, pd.DataFrame):
         raise DataContractError(f"{source}: expected a DataFrame, got {type(transactions).__name__}")
     cols = [customer_col, date_col] + ([amount_col] if amount_col else [])
@@ -187,12 +193,9 @@ def _check_transactions(transactions: pd.DataFrame, customer_col: str, date_col:
                        or pd.api.types.is_bool_dtype(transactions[amount_col].dtype)):
         raise DataContractError(f"{source}: column {amount_col!r} must be numeric (money); it is "
                                 f"{transactions[amount_col].dtype}")
-    for col in cols:
-        nulls = transactions[col].isna()
-        if nulls.any():
-            rows = np.flatnonzero(nulls.to_numpy())[:5].tolist()
-            raise DataContractError(f"{source}: column {col!r} has {int(nulls.sum())} empty value(s) "
-                                    f"(rows {rows})")
+    for col in cols if check_ids else cols[1:]:
+        if transactions[col].hasnans:
+            raise _null_error(transactions, col, source)
     if amount_col:
         finite = np.isfinite(transactions[amount_col].to_numpy(dtype="float64"))
         if not finite.all():
@@ -281,7 +284,9 @@ def summary_from_transactions(
     if after_end not in ("error", "drop"):
         raise ParameterError(f"parameter 'after_end' = {after_end!r} is not allowed; choose 'error' or 'drop'")
     source = "transactions"
-    _check_transactions(transactions, customer_col, date_col, amount_col, source)
+    # empty ids are found after the aggregation (a NULL customer), which avoids a slow
+    # Python-level scan of 10M string objects
+    _check_transactions(transactions, customer_col, date_col, amount_col, source, check_ids=False)
     dates = transactions[date_col]
     if observation_end is None:
         end_p = _period_index(pd.Timestamp(dates.max()), freq)
@@ -310,12 +315,14 @@ def summary_from_transactions(
     if not integer_ids and not pd.api.types.is_string_dtype(ids):
         # mixed objects, floats, dates...: sorted integer codes, mapped back at the end
         codes, uniques = pd.factorize(ids, sort=True)
+        if (codes < 0).any():
+            raise _null_error(transactions, customer_col, source)
         ids, integer_ids = codes, True
     frame = pd.DataFrame({
         "c": ids,
         "d": dates,
         "a": transactions[amount_col] if amount_col else 0.0,
-    })
+    }, copy=False)
     period = _PERIOD_SQL[freq]
     p_min = _period_index(pd.Timestamp(dates.min()), freq)
     span = max(end_p - p_min + 1, 1)
@@ -350,6 +357,8 @@ def summary_from_transactions(
         con.close()
     if out.empty:
         raise DataContractError(f"{source}: no purchases on or before the observation end {observation_end!s}")
+    if out["customer_id"].isna().any():
+        raise _null_error(transactions, customer_col, source)
     if uniques is not None:
         out.index = pd.Index(uniques.take(out.pop("customer_id").to_numpy()), name=customer_col)
     else:
@@ -606,6 +615,42 @@ def customer_table(transactions: pd.DataFrame, *, observation_end: str | pd.Time
     out["revenue"] = revenue.reindex(out.index).astype("float64").to_numpy()
     out.attrs.update(summary.attrs)
     return out
+
+
+def repeat_stats(customers: pd.DataFrame) -> dict[str, float]:
+    """Customers, repeat customers (frequency > 0) and their share.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        From :func:`customer_table` or :func:`summary_from_transactions` (``frequency``).
+
+    Returns
+    -------
+    dict
+        ``customers`` (int), ``repeat_customers`` (int), ``repeat_share`` (float in [0, 1]).
+
+    Raises
+    ------
+    DataContractError
+        Missing ``frequency`` or no customers.
+
+    Notes
+    -----
+    :math:`\\text{repeat share} = |\\{c : \\text{frequency}_c > 0\\}| / N`.
+
+    Examples
+    --------
+    >>> repeat_stats(pd.DataFrame({"frequency": [0.0, 2.0, 1.0, 0.0]}))
+    {'customers': 4, 'repeat_customers': 2, 'repeat_share': 0.5}
+    """
+    from helpers.contracts import require_columns
+
+    require_columns(customers, ["frequency"], source="customers")
+    if customers.empty:
+        raise DataContractError("customers: the table has no rows")
+    n, r = len(customers), int((customers["frequency"] > 0).sum())
+    return {"customers": n, "repeat_customers": r, "repeat_share": r / n}
 
 
 def quantile_score(values: pd.Series, bins: int, *, higher_is_better: bool = True) -> pd.Series:
