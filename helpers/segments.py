@@ -266,6 +266,12 @@ def summary_from_transactions(
     which is ``lifetimes.utils.summary_data_from_transaction_data`` (checked on CDNOW in the
     tests). Month periods are whole calendar months (``lifetimes`` itself rejects ``"M"``).
 
+    Implementation: two DuckDB aggregations (customer-period, then customer) over the frame
+    without copying it; non-negative integer ids are packed with the period into one BIGINT key
+    :math:`c \\cdot \\text{span} + (p - p_{min})`, string ids are grouped as text, other id types
+    are factorized first. The repeat spend is :math:`(\\sum_i s_i - s_0)/n`, so it can differ
+    from ``lifetimes`` in the last bits (about 1e-13 USD on CDNOW).
+
     Examples
     --------
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b"],
