@@ -73,7 +73,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "run":
         from helpers.params import OverrideError, notebook_parameters, parse_cli_value
-        from helpers.runner import RunsFileError, load_runs, plan_jobs, resolve_notebook, run_batch, summarise
+        from helpers.runner import (
+            RunsFileError,
+            load_runs,
+            plan_jobs,
+            resolve_notebook,
+            run_batch,
+            summarise,
+        )
 
         try:
             specs = load_runs(args.runs_file, args.notebooks_dir)
