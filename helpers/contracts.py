@@ -13,6 +13,7 @@ Two kinds of check live here:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,13 @@ def require_weights(name: str, weights: Mapping[str, float], *, tol: float = 1e-
 
 
 def require_date(name: str, value: Any) -> pd.Timestamp:
-    """Parse an ISO date parameter (``"2024-12-31"``) or raise naming the parameter."""
+    """Parse an ISO date parameter (``"2024-12-31"``, optionally with a time) or raise naming it.
+
+    Only ISO 8601 is accepted: ``"June"`` or ``"31/12/2024"`` would be guessed by pandas.
+    """
+    if not isinstance(value, (str, pd.Timestamp)) or (
+            isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]*)?", value.strip())):
+        raise ParameterError(f"parameter {name!r} = {value!r} is not an ISO date like '2024-12-31'")
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:

@@ -111,6 +111,9 @@ def test_load_csv_reports_file_and_line(tmp_path):
     (lambda: require_weights("w", {"X": 1.0}, keys=["S", "A"]), r"has keys \['X'\]"),
     (lambda: require_file("data_path", "data/raw/no_such_file.csv"), "'data_path': file 'data/raw/no_such_file.csv' not found"),
     (lambda: require_date("observation_end", "31/12/2024x"), "not an ISO date"),
+    (lambda: require_date("observation_end", "June"), "not an ISO date"),
+    (lambda: require_date("observation_end", "31/12/2024"), "not an ISO date"),
+    (lambda: require_date("observation_end", 20241231), "not an ISO date"),
 ])
 def test_parameter_checks_name_parameter_value_and_rule(call, message):
     with pytest.raises(ParameterError, match=message):
@@ -121,6 +124,7 @@ def test_parameter_checks_pass_values_through():
     assert require_number("n", 3, integer=True) == 3
     assert require_weights("w", {"S": 0.25, "A": 0.75}) == {"S": 0.25, "A": 0.75}
     assert require_date("d", "2024-12-31") == pd.Timestamp("2024-12-31")
+    assert require_date("d", "2024-12-31T23:00:00") == pd.Timestamp("2024-12-31 23:00")
 
 
 def test_schema_markdown_lists_every_column():
