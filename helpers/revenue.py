@@ -57,7 +57,7 @@ __all__ = [
     "load_fx", "weakest_status", "select_rows", "mapping_used", "reconcile_totals", "map_lines", "convert",
     "line_metrics", "category_metrics", "total_metrics", "check_contributions", "share_history",
     "rates_used", "not_verified", "caveat_markdown", "footnote", "result_records", "interpretation", "analyse",
-    "plot_shares", "plot_growth_vs_share", "plot_contributions", "plot_totals", "show_figure",
+    "plot_shares", "plot_growth_vs_share", "plot_contributions", "plot_totals",
 ]
 
 
@@ -1189,32 +1189,6 @@ def interpretation(a: RevenueAnalysis) -> str:
 # ---------------------------------------------------------------------------------------------
 # Plots (the title states the finding; notes carry sources and verification flags)
 # ---------------------------------------------------------------------------------------------
-
-
-def show_figure(ax) -> None:
-    """Display a plot as PNG and close it, whatever the matplotlib backend.
-
-    The batch runner sets ``MPLBACKEND=Agg``, under which ``plt.show()`` and ``display(fig)``
-    leave no image in the executed notebook; rendering the PNG explicitly works everywhere and
-    closing the figure avoids a second copy under the inline backend.
-
-    Notes
-    -----
-    No formula: ``fig.savefig(PNG, dpi=100, bbox_inches="tight")``.
-
-    Examples
-    --------
-    >>> # show_figure(plot_shares(analyse(p)))
-    """
-    import io
-
-    import matplotlib.pyplot as plt
-    from IPython.display import Image, display
-
-    buf = io.BytesIO()
-    ax.figure.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    plt.close(ax.figure)
-    display(Image(data=buf.getvalue(), format="png"))
 
 
 def _flag_note(a: RevenueAnalysis, extra: str = "") -> str:
