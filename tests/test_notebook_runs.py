@@ -35,7 +35,7 @@ REQUIRED = {
                         "top_pair.lift"],
 }
 REQUIRED_PREFIXES = {
-    "01_revenue_mix": ["amazon.", "coupang.", "coupang_corp."],
+    "01_revenue_mix": ["amazon.", "coupang_corp."],  # Coupang Inc (coupang.*) is in the segments and 9M runs
     "05_crm_cadence": ["interval_days."],
     "06_rfm_segments": ["top_share.", "segment."],
 }
