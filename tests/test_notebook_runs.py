@@ -87,3 +87,12 @@ def test_index_and_results_csv_cover_every_run(batch):
     for o in outcomes:
         assert f"{o.notebook}/{o.run}.nocode.html" in index
         assert f"{o.notebook},{o.run}," in csv_text
+
+
+def test_coupang_inc_9m_run_equals_the_10q(batch):
+    reports, _ = batch
+    r = read_results(reports / "01_revenue_mix" / "coupang_inc_9m.ipynb")
+    # Coupang Inc 10-Q Q3-2024, Note 2 (USD millions, nine months): net retail sales 17,814
+    # (2023: 15,660); third-party merchant services 3,920 (2023: 1,732); total 22,303.
+    assert math.isclose(r["coupang.net_retail_sales.share"], 17814 / 22303, rel_tol=1e-12)
+    assert math.isclose(r["coupang.third_party_merchant_services.yoy"], 3920 / 1732 - 1, rel_tol=1e-12)
