@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
 from nbconvert import PythonExporter
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,7 +31,7 @@ IPYTHON = Path(sys.executable).with_name("ipython")
 
 
 def run_as_script(job, folder: Path) -> float:
-    nb = nbformat.read(job.path, as_version=4)
+    nb = load_notebook_node(str(job.path))  # papermill's loader: gives every cell a tags list
     nb = parameterize_notebook(nb, job.parameters) if job.parameters else nb
     source, _ = PythonExporter().from_notebook_node(nb)
     script = folder / f"{job.notebook}__{job.run}.py"

@@ -260,9 +260,12 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None) 
     fd, params_name = tempfile.mkstemp(dir=out_dir, prefix=f".{job.run}.", suffix=".params.yaml")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         yaml.safe_dump(job.parameters, fh)
-    cmd = [sys.executable, "-m", "papermill", str(job.path), str(tmp_nb), "-k", KERNEL_NAME,
-           "-f", params_name, "--cwd", str(notebooks_dir or job.path.parent), "--no-progress-bar",
-           "--no-log-output"]
+    html_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.html.tmp"
+    nocode_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.nocode.html.tmp"
+    # The child executes the notebook and renders both HTML files, so rendering runs in
+    # parallel across workers instead of queueing on this process's GIL.
+    cmd = [sys.executable, "-m", "helpers.runner", str(job.path), str(tmp_nb), params_name,
+           str(notebooks_dir or job.path.parent), str(html_tmp), str(nocode_tmp)]
     env = _kernel_env()
     started = time.monotonic()
     started_wall = time.time()
@@ -286,10 +289,10 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None) 
     try:
         if status == "ok":
             outcome.results = read_results(tmp_nb)
-            html_tmp = out_dir / f".{job.run}.html.tmp"
-            nocode_tmp = out_dir / f".{job.run}.nocode.html.tmp"
-            render_html(tmp_nb, html_tmp)
-            render_html(tmp_nb, nocode_tmp, hide_code=True)
+            for rendered in (html_tmp, nocode_tmp):
+                if not rendered.is_file():
+                    raise RuntimeError(f"the run process exited 0 but wrote no {rendered.name}")
+                os.chmod(rendered, 0o644)
             os.chmod(tmp_nb, 0o644)
             os.replace(tmp_nb, out_dir / f"{job.run}.ipynb")
             os.replace(html_tmp, out_dir / f"{job.run}.html")
@@ -315,8 +318,34 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None) 
         outcome.status = "failed"
         outcome.error = f"{type(exc).__name__} while writing reports: {exc}"
     finally:
-        tmp_nb.unlink(missing_ok=True)
+        for leftover in (tmp_nb, html_tmp, nocode_tmp):
+            leftover.unlink(missing_ok=True)
     return outcome
+
+
+def _run_in_child(nb_path: str, out_path: str, params_file: str, cwd: str, html_path: str,
+                  nocode_path: str) -> int:
+    """Body of the per-run process: execute with papermill, then render both HTML files.
+
+    Exit 0 on success; 1 if a cell raised (papermill has written the notebook with the error);
+    2 if papermill could not run the notebook at all (message on stderr).
+    """
+    import papermill as pm
+
+    with open(params_file, encoding="utf-8") as fh:
+        parameters = yaml.safe_load(fh) or {}
+    try:
+        pm.execute_notebook(nb_path, out_path, parameters=parameters, kernel_name=KERNEL_NAME, cwd=cwd,
+                            progress_bar=False, log_output=False)
+    except pm.PapermillExecutionError as exc:
+        print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # kernel died, notebook unreadable, ...: report, do not render
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    render_html(Path(out_path), Path(html_path))
+    render_html(Path(out_path), Path(nocode_path), hide_code=True)
+    return 0
 
 
 def _last_line(text: str | None) -> str:
@@ -579,3 +608,7 @@ def freeze(nb_path: Path, timeout: float = DEFAULT_TIMEOUT) -> int:
             src_cell.metadata.pop("keep_output", None)
     nbformat.write(source, nb_path)
     return kept
+
+
+if __name__ == "__main__":  # the per-run process started by execute_job
+    sys.exit(_run_in_child(*sys.argv[1:7]))
