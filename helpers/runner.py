@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -262,26 +263,32 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None) 
         yaml.safe_dump(job.parameters, fh)
     html_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.html.tmp"
     nocode_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.nocode.html.tmp"
-    # The child executes the notebook and renders both HTML files, so rendering runs in
-    # parallel across workers instead of queueing on this process's GIL.
-    cmd = [sys.executable, "-m", "helpers.runner", str(job.path), str(tmp_nb), params_name,
-           str(notebooks_dir or job.path.parent), str(html_tmp), str(nocode_tmp)]
-    env = _kernel_env()
+    err_file = out_dir / f".{job.run}.{tmp_nb.stem}.stderr"
+    # The run process executes the notebook and renders both HTML files, so rendering runs in
+    # parallel across workers; it is forked from a warm server (papermill and nbconvert already
+    # imported) and leads its own process group, so a timeout kills it with its kernel.
+    args = (str(job.path), str(tmp_nb), params_name, str(notebooks_dir or job.path.parent),
+            str(html_tmp), str(nocode_tmp), str(err_file))
     started = time.monotonic()
     started_wall = time.time()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True, text=True)
+    proc = _process_context().Process(target=_run_process, args=args, daemon=False)
+    proc.start()
     status, error = "ok", ""
     try:
-        output, _ = proc.communicate(timeout=job.timeout)
-        if proc.returncode != 0:
+        proc.join(job.timeout)
+        if proc.is_alive():
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.join()
+            status, error = "timeout", f"TimeoutError: run exceeded its timeout of {job.timeout:g} s and was killed"
+        elif proc.exitcode != 0:
             status = "failed"
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        status, error = "timeout", f"TimeoutError: run exceeded its timeout of {job.timeout:g} s and was killed"
+        output = err_file.read_text(encoding="utf-8", errors="replace") if err_file.is_file() else ""
     finally:
         Path(params_name).unlink(missing_ok=True)
+        err_file.unlink(missing_ok=True)
     duration = time.monotonic() - started
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     outcome = Outcome(job.notebook, job.run, status, job.parameters, round(duration, 2), finished,
@@ -303,7 +310,7 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None) 
             cell, cell_error = _failure_from_notebook(tmp_nb) if tmp_nb.stat().st_size else (None, "")
             outcome.failed_cell = cell
             if not error:
-                error = cell_error or _last_line(output) or f"papermill exited with code {proc.returncode}"
+                error = cell_error or _last_line(output) or f"the run process exited with code {proc.exitcode}"
             outcome.error = error
             if tmp_nb.stat().st_size:
                 _mark_failure(tmp_nb, error)
@@ -321,6 +328,33 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None) 
         for leftover in (tmp_nb, html_tmp, nocode_tmp):
             leftover.unlink(missing_ok=True)
     return outcome
+
+
+_context_lock = threading.Lock()
+_context: Any = None
+
+
+def _process_context() -> Any:
+    """A forkserver context whose server has papermill and nbconvert loaded (``helpers._warm``)."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["helpers._warm"])
+            _context = ctx
+        return _context
+
+
+def _run_process(nb_path: str, out_path: str, params_file: str, cwd: str, html_path: str,
+                 nocode_path: str, err_path: str) -> None:
+    """Entry of a forked run process: own process group, kernel environment, stderr to a file."""
+    os.setsid()
+    os.environ.update(_kernel_env())
+    with open(err_path, "w", encoding="utf-8") as err:
+        sys.stderr = err
+        code = _run_in_child(nb_path, out_path, params_file, cwd, html_path, nocode_path)
+        err.flush()
+    os._exit(code)
 
 
 def _run_in_child(nb_path: str, out_path: str, params_file: str, cwd: str, html_path: str,
@@ -609,6 +643,3 @@ def freeze(nb_path: Path, timeout: float = DEFAULT_TIMEOUT) -> int:
     nbformat.write(source, nb_path)
     return kept
 
-
-if __name__ == "__main__":  # the per-run process started by execute_job
-    sys.exit(_run_in_child(*sys.argv[1:7]))
