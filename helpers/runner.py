@@ -351,7 +351,10 @@ def _run_process(nb_path: str, out_path: str, params_file: str, cwd: str, html_p
     os.setsid()
     os.environ.update(_kernel_env())
     with open(err_path, "w", encoding="utf-8") as err:
-        sys.stderr = err
+        # fds 1 and 2 too, so the kernel's own warnings land here and not on the caller's terminal
+        os.dup2(err.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        sys.stdout = sys.stderr = err
         code = _run_in_child(nb_path, out_path, params_file, cwd, html_path, nocode_path)
         err.flush()
     os._exit(code)
