@@ -20,7 +20,7 @@ help:
 	@echo "make bench     batch-vs-serial timing and the 10M-row RFM summary benchmark"
 	@echo "make synth     regenerate data/synthetic/ byte-identically from fixed seeds"
 	@echo "make lint      ruff over helpers, tests, benchmarks and notebooks"
-	@echo "make strip     strip notebook outputs (cells marked keep_output are kept)"
+	@echo "make strip     strip notebook outputs except NBVAL_CHECK_OUTPUT cells (which keep their counts)"
 	@echo "make freeze    re-execute notebooks and refresh the NBVAL_CHECK_OUTPUT reference outputs"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -59,7 +59,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check helpers tests benchmarks notebooks
 
 strip: $(STAMP)
-	$(VENV)/bin/nbstripout --keep-count notebooks/*.ipynb
+	$(PY) -m helpers strip
 
 freeze: $(STAMP)
 	$(PY) -m helpers freeze

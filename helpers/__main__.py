@@ -1,4 +1,4 @@
-"""Command line: ``python -m helpers run | params | results | synth | freeze | index``.
+"""Command line: ``python -m helpers run | params | results | synth | freeze | strip | index``.
 
 Examples
 --------
@@ -50,6 +50,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     freeze = sub.add_parser("freeze", help="refresh the NBVAL_CHECK_OUTPUT reference outputs")
     freeze.add_argument("notebooks", nargs="*", type=Path)
+
+    strip = sub.add_parser("strip", help="strip notebook outputs except NBVAL_CHECK_OUTPUT cells")
+    strip.add_argument("notebooks", nargs="*", type=Path)
 
     index = sub.add_parser("index", help="rebuild reports/index.html and results.csv")
     index.add_argument("--reports-dir", type=Path, default=REPORTS_DIR)
@@ -148,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:
             kept = freeze(Path(path))
             print(f"{path}: kept outputs of {kept} NBVAL_CHECK_OUTPUT cell(s)")
+        return 0
+
+    if args.command == "strip":
+        from helpers.runner import strip
+
+        for path in args.notebooks or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+            print(f"{path}: kept outputs of {strip(Path(path))} NBVAL_CHECK_OUTPUT cell(s)")
         return 0
 
     if args.command == "index":

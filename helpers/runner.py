@@ -624,6 +624,25 @@ def freeze(nb_path: Path, timeout: float = DEFAULT_TIMEOUT) -> int:
             raise RuntimeError(f"{nb_path.name} failed while freezing (code cell {cell}): {err or _last_line(proc.stderr)}")
         executed = nbformat.read(executed_path, as_version=4)
     source = nbformat.read(nb_path, as_version=4)
+    return _apply_checked_outputs(nb_path, source, executed)
+
+
+def strip(nb_path: Path) -> int:
+    """Strip every output except those of ``NBVAL_CHECK_OUTPUT`` cells (which keep their counts).
+
+    ``nbstripout`` either drops the execution counts nbval needs on kept cells or keeps counts
+    on every cell; this applies exactly the project's rule. Returns the number of cells kept.
+    """
+    import nbformat
+
+    source = nbformat.read(nb_path, as_version=4)
+    return _apply_checked_outputs(nb_path, source, source)
+
+
+def _apply_checked_outputs(nb_path: Path, source: Any, executed: Any) -> int:
+    """Write ``source`` with outputs taken from ``executed`` for checked cells only."""
+    import nbformat
+
     if len(source.cells) != len(executed.cells):
         raise RuntimeError(f"{nb_path.name}: executed notebook has a different number of cells")
     kept = 0

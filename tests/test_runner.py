@@ -118,3 +118,25 @@ def test_params_command_lists_documented_parameters(tiny_project, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].split()[:3] == ["x", "float", "2.0"] and out[0].endswith("a number to double")
     assert any(line.startswith("label") and "'a'" in line for line in out)
+
+
+def test_strip_keeps_only_checked_outputs_with_their_counts(tmp_path):
+    import nbformat
+
+    from helpers.runner import strip
+
+    nb = nbformat.v4.new_notebook()
+    checked = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)", execution_count=7,
+                                        outputs=[nbformat.v4.new_output("stream", text="1\n")])
+    other = nbformat.v4.new_code_cell("print(2)", execution_count=8,
+                                      outputs=[nbformat.v4.new_output("stream", text="2\n")])
+    other.metadata["keep_output"] = True  # stale metadata on an unchecked cell is removed
+    nb.cells = [nbformat.v4.new_markdown_cell("# t"), checked, other]
+    path = tmp_path / "t.ipynb"
+    nbformat.write(nb, path)
+    assert strip(path) == 1
+    out = nbformat.read(path, as_version=4)
+    assert out.cells[1].outputs[0]["text"] == "1\n" and out.cells[1].execution_count == 1
+    assert out.cells[1].metadata["keep_output"] is True
+    assert out.cells[2].outputs == [] and out.cells[2].execution_count is None
+    assert "keep_output" not in out.cells[2].metadata
