@@ -96,3 +96,17 @@ def test_coupang_inc_9m_run_equals_the_10q(batch):
     # (2023: 15,660); third-party merchant services 3,920 (2023: 1,732); total 22,303.
     assert math.isclose(r["coupang.net_retail_sales.share"], 17814 / 22303, rel_tol=1e-12)
     assert math.isclose(r["coupang.third_party_merchant_services.yoy"], 3920 / 1732 - 1, rel_tol=1e-12)
+
+
+def test_no_run_prints_warnings_into_its_report(batch):
+    import json
+
+    reports, outcomes = batch
+    noisy = []
+    for o in outcomes:
+        nb = json.loads((reports / o.notebook / f"{o.run}.ipynb").read_text(encoding="utf-8"))
+        for i, cell in enumerate(nb["cells"]):
+            for out in cell.get("outputs", []):
+                if out.get("name") == "stderr":
+                    noisy.append(f"{o.notebook}/{o.run} cell {i}: {''.join(out['text'])[:120]}")
+    assert not noisy, "stderr output (warnings) in shared reports:\n" + "\n".join(noisy)
