@@ -162,24 +162,37 @@ def plan_jobs(specs: dict[str, NotebookSpec], notebooks: Iterable[str] | None = 
     wanted_runs = list(runs) if runs else None
     jobs: list[Job] = []
     problems: list[str] = []
+    declared: dict[str, list[Parameter]] = {}
     for name in names:
-        spec = specs[name]
         try:
-            params: list[Parameter] = notebook_parameters(spec.path)
+            declared[name] = notebook_parameters(specs[name].path)
         except ValueError as exc:
             problems.append(str(exc))
+    cli_overrides = dict(cli_overrides or {})
+    if len(names) > 1 and cli_overrides:
+        # with several notebooks, a -p override goes to those that declare the parameter
+        known = {p.name for params in declared.values() for p in params}
+        unknown = sorted(set(cli_overrides) - known)
+        if unknown:
+            problems.append(f"unknown parameter(s) {unknown}; valid parameters are {sorted(known)}")
+    for name in names:
+        spec = specs[name]
+        if name not in declared:
             continue
+        params: list[Parameter] = declared[name]
+        own = {p.name for p in params}
+        cli = cli_overrides if len(names) == 1 else {k: v for k, v in cli_overrides.items() if k in own}
         selected = wanted_runs or list(spec.runs)
         for run in selected:
             if run not in spec.runs:
-                if cli_overrides and wanted_runs and len(wanted_runs) == 1:
+                if cli and wanted_runs and len(wanted_runs) == 1:
                     base = {}  # an ad-hoc run name with -p overrides
                 else:
                     problems.append(f"{name}: unknown run {run!r}; runs are {list(spec.runs)}")
                     continue
             else:
                 base = spec.runs[run]
-            merged = {**base, **(cli_overrides or {})}
+            merged = {**base, **cli}
             try:
                 merged = check_overrides(params, merged, where=f"{name}/{run}")
             except OverrideError as exc:

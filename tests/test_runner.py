@@ -140,3 +140,24 @@ def test_strip_keeps_only_checked_outputs_with_their_counts(tmp_path):
     assert out.cells[1].metadata["keep_output"] is True
     assert out.cells[2].outputs == [] and out.cells[2].execution_count is None
     assert "keep_output" not in out.cells[2].metadata
+
+
+def test_cli_override_goes_to_the_notebooks_that_declare_it(tiny_project):
+    from helpers.params import OverrideError
+    from helpers.runner import plan_jobs
+
+    nbdir = tiny_project["notebooks"]
+    # a third notebook without the parameter 'label'
+    (nbdir / "bare.ipynb").write_text((nbdir / "tiny.ipynb").read_text().replace(
+        'label: str = \\"a\\"  # a label to echo\\n', ""))
+    runs = tiny_project["runs"]
+    runs.write_text(runs.read_text() + "  bare:\n    runs:\n      default: {}\n")
+    specs = load_runs(runs, nbdir)
+    jobs = plan_jobs(specs, cli_overrides={"label": "b"})
+    labels = {(j.notebook, j.run): j.parameters.get("label") for j in jobs}
+    assert labels[("tiny", "three")] == "b" and labels[("other", "default")] == "b"
+    assert labels[("bare", "default")] is None  # not declared there: not passed
+    with pytest.raises(OverrideError, match=r"unknown parameter\(s\) \['nope'\]"):
+        plan_jobs(specs, cli_overrides={"nope": 1})
+    with pytest.raises(OverrideError, match="bare/default: unknown parameter 'label'"):
+        plan_jobs(specs, ["bare"], cli_overrides={"label": "b"})  # one notebook named: strict
