@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 
 import pandas as pd
 
 DEFAULT_SALT = "ecommerce-economics"
+#: Environment variable holding a secret salt; set it before sharing reports built on real ids.
+SALT_ENV = "ECOMMERCE_PSEUDONYM_SALT"
 
 
-def pseudonymise(ids: pd.Series | list | str, salt: str = DEFAULT_SALT, prefix: str = "C") -> pd.Series | str:
+def current_salt() -> str:
+    """The salt in force: ``$ECOMMERCE_PSEUDONYM_SALT`` if set, else the public default."""
+    return os.environ.get(SALT_ENV) or DEFAULT_SALT
+
+
+def pseudonymise(ids: pd.Series | list | str, salt: str | None = None, prefix: str = "C") -> pd.Series | str:
     """Replace customer ids with stable pseudonyms (HMAC-SHA256, first 10 hex digits).
 
-    The same id and salt always give the same pseudonym, so tables stay joinable; without the
-    salt the mapping cannot be reversed by hashing candidate ids. Change ``salt`` per share.
+    The same id and salt always give the same pseudonym, so tables stay joinable. The default
+    salt is public (fine for the shipped public and synthetic data); for real customer ids set a
+    secret in ``$ECOMMERCE_PSEUDONYM_SALT`` (or pass ``salt``), since short ids could otherwise be
+    recovered by hashing every candidate id with the public salt.
 
     Parameters
     ----------
     ids : Series, list or str
         Raw customer identifiers (any type; compared as strings).
-    salt : str
-        Secret key for the HMAC; must be non-empty.
+    salt : str, optional
+        Key for the HMAC; default :func:`current_salt`. Must be non-empty.
     prefix : str
         Prefix of each pseudonym.
 
@@ -41,6 +51,7 @@ def pseudonymise(ids: pd.Series | list | str, salt: str = DEFAULT_SALT, prefix: 
     >>> pseudonymise("00042").startswith("C-")
     True
     """
+    salt = current_salt() if salt is None else salt
     if not salt:
         raise ValueError("salt must be a non-empty string")
     key = salt.encode()
@@ -58,7 +69,7 @@ def pseudonymise(ids: pd.Series | list | str, salt: str = DEFAULT_SALT, prefix: 
 
 
 def pseudonymise_columns(df: pd.DataFrame, columns: list[str] | tuple[str, ...] = ("customer_id",),
-                         salt: str = DEFAULT_SALT) -> pd.DataFrame:
+                         salt: str | None = None) -> pd.DataFrame:
     """Copy of ``df`` with the named id columns (and index, if named like one) pseudonymised."""
     out = df.copy()
     for col in columns:

@@ -39,3 +39,10 @@ def test_columns_and_index_are_replaced():
 def test_bad_input(ids, salt, message):
     with pytest.raises(ValueError, match=message):
         pseudonymise(ids, salt=salt)
+
+
+def test_secret_salt_from_the_environment(monkeypatch):
+    public = pseudonymise("00042")
+    monkeypatch.setenv("ECOMMERCE_PSEUDONYM_SALT", "s3cret")
+    expected = "C-" + hmac.new(b"s3cret", b"00042", hashlib.sha256).hexdigest()[:10]
+    assert pseudonymise("00042") == expected != public
