@@ -185,8 +185,8 @@ def plan_jobs(specs: dict[str, NotebookSpec], notebooks: Iterable[str] | None = 
         selected = wanted_runs or list(spec.runs)
         for run in selected:
             if run not in spec.runs:
-                if cli and wanted_runs and len(wanted_runs) == 1:
-                    base = {}  # an ad-hoc run name with -p overrides
+                if cli_overrides and wanted_runs and len(wanted_runs) == 1:
+                    base = {}  # an ad-hoc run name with -p overrides (defaults where none apply)
                 else:
                     problems.append(f"{name}: unknown run {run!r}; runs are {list(spec.runs)}")
                     continue

@@ -157,6 +157,9 @@ def test_cli_override_goes_to_the_notebooks_that_declare_it(tiny_project):
     labels = {(j.notebook, j.run): j.parameters.get("label") for j in jobs}
     assert labels[("tiny", "three")] == "b" and labels[("other", "default")] == "b"
     assert labels[("bare", "default")] is None  # not declared there: not passed
+    adhoc = plan_jobs(specs, ["tiny", "bare"], runs=["mine"], cli_overrides={"label": "b"})
+    assert {(j.notebook, j.run, j.parameters.get("label")) for j in adhoc} == {
+        ("tiny", "mine", "b"), ("bare", "mine", None)}  # an ad-hoc run name works across notebooks
     with pytest.raises(OverrideError, match=r"unknown parameter\(s\) \['nope'\]"):
         plan_jobs(specs, cli_overrides={"nope": 1})
     with pytest.raises(OverrideError, match="bare/default: unknown parameter 'label'"):
