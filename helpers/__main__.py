@@ -42,6 +42,8 @@ def _build_parser() -> argparse.ArgumentParser:
     params = sub.add_parser("params", help="list a notebook's parameters")
     params.add_argument("notebook")
     params.add_argument("--json", action="store_true", help="machine-readable output")
+    params.add_argument("--write", action="store_true",
+                        help="rewrite the notebook's parameters cell from its declared model")
 
     results = sub.add_parser("results", help="print the results recorded in an executed notebook as JSON")
     results.add_argument("path", type=Path)
@@ -75,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
 
     if args.command == "run":
-        from helpers.params import OverrideError, notebook_parameters, parse_cli_value
+        from helpers.notebooks import model_for
+        from helpers.params import OverrideError, parse_cli_value
         from helpers.runner import (
             RunsFileError,
             load_runs,
@@ -90,13 +93,13 @@ def main(argv: list[str] | None = None) -> int:
             cli: dict[str, object] = {}
             if args.parameter:
                 targets = [resolve_notebook(n, specs) for n in args.notebooks] or list(specs)
-                by_nb = {n: {p.name: p for p in notebook_parameters(specs[n].path)} for n in targets}
+                by_nb = {n: model_for(specs[n].path) for n in targets}
                 for name, raw in args.parameter:
-                    owners = [n for n in targets if name in by_nb[n]]
+                    owners = [n for n in targets if name in by_nb[n].model_fields]
                     if not owners:
-                        valid = sorted({p for n in targets for p in by_nb[n]})
+                        valid = sorted({p for n in targets for p in by_nb[n].model_fields})
                         raise OverrideError(f"unknown parameter {name!r}; valid parameters are {valid}")
-                    cli[name] = parse_cli_value(by_nb[owners[0]][name], raw)
+                    cli[name] = parse_cli_value(by_nb[owners[0]], name, raw)
             jobs = plan_jobs(specs, args.notebooks or None, args.runs, cli, args.timeout)
         except (RunsFileError, OverrideError) as exc:
             print(f"error: {exc}", file=sys.stderr)
@@ -112,19 +115,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if all(o.status == "ok" for o in outcomes) else 1
 
     if args.command == "params":
-        from helpers.params import ParameterSpecError, notebook_parameters
+        from helpers.notebooks import model_for, write_parameters_cell
+        from helpers.params import ParameterSpecError, cli_example
 
         try:
-            params = notebook_parameters(_notebook_file(args.notebook))
+            path = _notebook_file(args.notebook)
+            if args.write:
+                changed = write_parameters_cell(path)
+                print(f"{path}: parameters cell {'rewritten' if changed else 'already up to date'}")
+                return 0
+            params = model_for(path).parameters()
         except ParameterSpecError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         if args.json:
             print(json.dumps([p.__dict__ for p in params], indent=1, ensure_ascii=False))
         else:
-            width = max((len(p.name) for p in params), default=4)
-            for p in params:
-                print(f"{p.name:<{width}}  {p.type:<16} {p.default!r:<28} {p.help}")
+            rows = [("name", "type", "default (as -p value)", "allowed", "help")]
+            rows += [(p.name, p.type, cli_example(p.default), p.allowed, p.help) for p in params]
+            widths = [max(len(r[i]) for r in rows) for i in range(4)]
+            for r in rows:
+                print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
         return 0
 
     if args.command == "results":

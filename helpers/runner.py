@@ -33,7 +33,8 @@ from typing import Any
 import yaml
 
 from helpers.config import NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, RUNS_FILE
-from helpers.params import OverrideError, Parameter, check_overrides, notebook_parameters
+from helpers.notebooks import model_for
+from helpers.params import NotebookParams, OverrideError
 from helpers.results import MIME_TYPE, flatten, read_results
 
 DEFAULT_TIMEOUT = 600
@@ -162,16 +163,16 @@ def plan_jobs(specs: dict[str, NotebookSpec], notebooks: Iterable[str] | None = 
     wanted_runs = list(runs) if runs else None
     jobs: list[Job] = []
     problems: list[str] = []
-    declared: dict[str, list[Parameter]] = {}
+    declared: dict[str, type[NotebookParams]] = {}
     for name in names:
         try:
-            declared[name] = notebook_parameters(specs[name].path)
+            declared[name] = model_for(specs[name].path)
         except ValueError as exc:
             problems.append(str(exc))
     cli_overrides = dict(cli_overrides or {})
     if len(names) > 1 and cli_overrides:
         # with several notebooks, a -p override goes to those that declare the parameter
-        known = {p.name for params in declared.values() for p in params}
+        known = {p for model in declared.values() for p in model.model_fields}
         unknown = sorted(set(cli_overrides) - known)
         if unknown:
             problems.append(f"unknown parameter(s) {unknown}; valid parameters are {sorted(known)}")
@@ -179,8 +180,8 @@ def plan_jobs(specs: dict[str, NotebookSpec], notebooks: Iterable[str] | None = 
         spec = specs[name]
         if name not in declared:
             continue
-        params: list[Parameter] = declared[name]
-        own = {p.name for p in params}
+        model = declared[name]
+        own = set(model.model_fields)
         cli = cli_overrides if len(names) == 1 else {k: v for k, v in cli_overrides.items() if k in own}
         selected = wanted_runs or list(spec.runs)
         for run in selected:
@@ -194,7 +195,7 @@ def plan_jobs(specs: dict[str, NotebookSpec], notebooks: Iterable[str] | None = 
                 base = spec.runs[run]
             merged = {**base, **cli}
             try:
-                merged = check_overrides(params, merged, where=f"{name}/{run}")
+                merged = model.check_overrides(merged, where=f"{name}/{run}")
             except OverrideError as exc:
                 problems.append(str(exc))
                 continue

@@ -15,10 +15,9 @@ import pandas as pd
 import pytest
 
 from helpers import cadence
+from helpers.cadence.schemas import CADENCE_EVENTS, CADENCE_MESSAGES
 from helpers.config import PROJECT_ROOT
 from helpers.contracts import (
-    CADENCE_EVENTS,
-    CADENCE_MESSAGES,
     DataContractError,
     ParameterError,
     load_csv,

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import clv, segments
+from helpers import segments
+from helpers.btyd import clv
 from helpers.config import RAW_DIR
 
 with warnings.catch_warnings():

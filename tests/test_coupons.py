@@ -13,7 +13,11 @@ import pytest
 
 from helpers import contracts, coupons
 from helpers.config import SYNTHETIC_DIR
-from helpers.contracts import DataContractError, ParameterError
+from helpers.contracts import (
+    DataContractError,
+    ParameterError,
+)
+from helpers.coupons.schemas import PAST_CAMPAIGNS
 
 T = pd.Timestamp
 
@@ -283,13 +287,13 @@ def test_roi_by_campaign_by_hand_and_contract() -> None:
                                  "coupon_payment_amount", "roi", "currency"]
     assert out["campaign_id"].tolist() == ["C1", "C2"]
     assert out["roi"].tolist() == pytest.approx([95_000 / 25_000, 50_000 / 10_000])
-    contracts.validate(out, contracts.PAST_CAMPAIGNS, source="roi_by_campaign")
+    contracts.validate(out, PAST_CAMPAIGNS, source="roi_by_campaign")
 
 
 def test_past_campaigns_validate_and_differ_by_activity_type() -> None:
     past = coupons.simulate_past_campaigns(seed=2024)
     out = coupons.roi_by_campaign(past["campaigns"], past["events"], past["orders"])
-    checked = contracts.validate(out, contracts.PAST_CAMPAIGNS, source="roi_by_campaign(past)")
+    checked = contracts.validate(out, PAST_CAMPAIGNS, source="roi_by_campaign(past)")
     assert len(checked) >= 12
     assert checked.groupby("activity_type").size().min() >= 4
     means = checked.groupby("activity_type")["roi"].mean()

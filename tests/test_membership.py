@@ -10,7 +10,11 @@ import pytest
 
 from helpers import contracts, membership
 from helpers.config import SYNTHETIC_DIR
-from helpers.contracts import DataContractError, ParameterError
+from helpers.contracts import (
+    DataContractError,
+    ParameterError,
+)
+from helpers.membership.schemas import MEMBERSHIP_PANEL
 
 # A 12-row panel: 4 customers x 3 months. CUST-A and CUST-B join in February
 # (month index 1); CUST-C and CUST-D never join. Spend = 10,000 KRW per order except CUST-A/B's
@@ -112,7 +116,7 @@ def test_monthly_rate_by_hand():
 
 def test_generator_output_passes_the_contract(default_panel):
     raw = membership.simulate_panel(seed=7)
-    contracts.validate(raw, contracts.MEMBERSHIP_PANEL, source="simulate_panel")
+    contracts.validate(raw, MEMBERSHIP_PANEL, source="simulate_panel")
     assert not default_panel.duplicated(["customer_id", "month"]).any()
     assert raw.attrs["true_rate_ratio"] == 2.0
 
@@ -279,7 +283,7 @@ def test_clv_by_status_by_hand():
 
 
 def test_fit_report_flags_non_converged_and_boundary_fits():
-    from helpers.clv import ModelFit
+    from helpers.btyd.clv import ModelFit
     bad = ModelFit("BG/NBD", {"r": 1.0, "alpha": 1.0, "a": 1.0, "b": 1.0}, -5.0, 10, 4, False,
                    "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT")
     edge = ModelFit("BG/NBD", {"r": 1.0, "alpha": 1.0, "a": 2e-9, "b": 1.0}, -5.0, 10, 4, True,

@@ -15,13 +15,11 @@ import pytest
 from helpers import revenue
 from helpers.config import NOTEBOOKS_DIR, RAW_DIR
 from helpers.contracts import (
-    FILINGS,
-    FX_RATES,
-    LINE_MAPPING,
     DataContractError,
     ParameterError,
     load_csv,
 )
+from helpers.revenue.schemas import FILINGS, FX_RATES, LINE_MAPPING
 
 HEADER = "company,entity,fiscal_year,period,breakdown,line,amount,currency,unit,source,status,note"
 # Acme reports in USD million, Beta in KRW trillion. 12 rows.

@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 
 from helpers import segments
-from helpers.contracts import DataContractError, ParameterError
+from helpers.contracts import (
+    DataContractError,
+    ParameterError,
+)
+from helpers.segments.schemas import EVENTS, PLANTED_PAIRS, TRANSACTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTER = ROOT / "data" / "raw" / "CDNOW_master.txt"
@@ -382,8 +386,8 @@ def test_bought_together_bad_support(min_support):
 def test_shipped_event_log_follows_contract_and_recovers_planted_pairs():
     from helpers import contracts
 
-    events = contracts.load_csv("data/synthetic/segments_events.csv", contracts.EVENTS)
-    truth = contracts.load_csv("data/synthetic/segments_planted_pairs.csv", contracts.PLANTED_PAIRS)
+    events = contracts.load_csv("data/synthetic/segments_events.csv", EVENTS)
+    truth = contracts.load_csv("data/synthetic/segments_planted_pairs.csv", PLANTED_PAIRS)
     pairs = segments.bought_together(events[events["event"] == "purchase"], min_support=0.01)
     found = segments.pairs_vs_truth(pairs, truth)
     # the planted pairs are the top pairs by lift, each within 15% of its planted lift
@@ -405,7 +409,7 @@ def test_summary_output_follows_transactions_contract_roundtrip():
     from helpers import contracts
 
     # the loader's output is a valid transactions table
-    tx = contracts.validate(segments.load_cdnow(SAMPLE), contracts.TRANSACTIONS, source="CDNOW_sample.txt")
+    tx = contracts.validate(segments.load_cdnow(SAMPLE), TRANSACTIONS, source="CDNOW_sample.txt")
     assert len(tx) == 6_919
 
 

@@ -22,8 +22,13 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
-from helpers import clv, contracts
-from helpers.contracts import DataContractError, ParameterError
+from helpers import contracts
+from helpers.btyd import clv
+from helpers.contracts import (
+    DataContractError,
+    ParameterError,
+)
+from helpers.membership.schemas import MEMBERSHIP_PANEL
 from helpers.privacy import pseudonymise
 
 CURRENCY = "KRW"
@@ -317,7 +322,7 @@ def check_panel(panel: pd.DataFrame, *, source: str = "<panel>") -> pd.DataFrame
     Parameters
     ----------
     panel : DataFrame
-        Contract ``membership_panel`` (see :data:`helpers.contracts.MEMBERSHIP_PANEL`).
+        Contract ``membership_panel`` (see :data:`helpers.MEMBERSHIP_PANEL`).
     source : str
         Named in every error (e.g. the file path).
 
@@ -345,7 +350,7 @@ def check_panel(panel: pd.DataFrame, *, source: str = "<panel>") -> pd.DataFrame
     >>> int(p.groupby("customer_id").size().max())
     8
     """
-    out = contracts.validate(panel, contracts.MEMBERSHIP_PANEL, source=source)
+    out = contracts.validate(panel, MEMBERSHIP_PANEL, source=source)
     where = f"{source} (membership_panel)"
     out["month"] = out["month"].dt.to_period("M").dt.to_timestamp()
     out["join_month"] = out["join_month"].dt.to_period("M").dt.to_timestamp()
@@ -408,7 +413,7 @@ def load_panel(path: str | Path, *, param: str = "panel_path") -> pd.DataFrame:
     DataContractError
         If the file breaks the contract (line numbers are CSV lines, header = 1).
     """
-    raw = contracts.load_csv(path, contracts.MEMBERSHIP_PANEL, param=param)
+    raw = contracts.load_csv(path, MEMBERSHIP_PANEL, param=param)
     return check_panel(raw, source=str(path))
 
 

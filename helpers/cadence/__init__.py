@@ -33,9 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.cadence.schemas import CADENCE_EVENTS, CADENCE_MESSAGES
 from helpers.contracts import (
-    CADENCE_EVENTS,
-    CADENCE_MESSAGES,
     DataContractError,
     ParameterError,
     load_csv,

@@ -33,6 +33,10 @@ import pandas as pd
 
 from helpers import contracts
 from helpers.contracts import (
+    DataContractError,
+    ParameterError,
+)
+from helpers.coupons.schemas import (
     COUPON_ACTIVITY_TYPES,
     COUPON_AUDIENCE,
     COUPON_CAMPAIGNS,
@@ -41,8 +45,6 @@ from helpers.contracts import (
     COUPON_ORDERS,
     COUPON_TRUTH,
     PAST_CAMPAIGNS,
-    DataContractError,
-    ParameterError,
 )
 
 CURRENCIES = ("KRW", "USD", "EUR")

@@ -36,6 +36,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from helpers import contracts
+from helpers.quota import schemas as _schemas  # noqa: F401  (registers quota_sales_history)
 from helpers.contracts import DataContractError, ParameterError
 
 #: Promotion levels, biggest first (domain.md §2).

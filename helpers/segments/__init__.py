@@ -18,7 +18,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.config import resolve_path
-from helpers.contracts import DataContractError, ParameterError
+from helpers.contracts import (
+    DataContractError,
+    ParameterError,
+)
 
 CURRENCY = "USD"
 FREQS = ("D", "W", "M")
@@ -416,7 +419,12 @@ def validate_parameters(**params: object) -> dict[str, object]:
     >>> validate_parameters(returns="net")["returns"]
     'net'
     """
-    from helpers.contracts import require_choice, require_date, require_file, require_number
+    from helpers.contracts import (
+    require_choice,
+    require_date,
+    require_file,
+    require_number,
+)
 
     known = {"transactions_path", "returns", "observation_end", "freq", "rfm_bins", "top_pcts",
              "claim_visitor_pct", "events_path", "truth_path", "as_of", "new_days", "inactive_days",
@@ -650,7 +658,9 @@ def repeat_stats(customers: pd.DataFrame) -> dict[str, float]:
     >>> repeat_stats(pd.DataFrame({"frequency": [0.0, 2.0, 1.0, 0.0]}))
     {'customers': 4, 'repeat_customers': 2, 'repeat_share': 0.5}
     """
-    from helpers.contracts import require_columns
+    from helpers.contracts import (
+    require_columns,
+)
 
     require_columns(customers, ["frequency"], source="customers")
     if customers.empty:
@@ -742,7 +752,9 @@ def rfm_segments(customers: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     >>> rfm_segments(c, bins=3)["segment"].tolist()
     ['champions', 'new', 'loyal', 'hibernating', 'need_attention', 'lost']
     """
-    from helpers.contracts import require_columns
+    from helpers.contracts import (
+    require_columns,
+)
 
     require_columns(customers, ["periods_since_last", "purchase_periods", "revenue"], source="customers")
     out = customers.copy()
@@ -788,7 +800,9 @@ def segment_summary(scored: pd.DataFrame, *, currency: str = CURRENCY) -> pd.Dat
     >>> float(segment_summary(s).loc["champions", "revenue_share"])
     0.8
     """
-    from helpers.contracts import require_columns
+    from helpers.contracts import (
+    require_columns,
+)
 
     require_columns(scored, ["segment", "revenue", "r_score", "f_score", "m_score"], source="scored customers")
     total = float(scored["revenue"].sum())
@@ -1217,7 +1231,9 @@ GROUPS = ("new", "inactive", "abandoned_cart", "loyal")
 
 
 def _check_events(events: pd.DataFrame, columns: list[str], source: str = "events") -> None:
-    from helpers.contracts import require_columns
+    from helpers.contracts import (
+    require_columns,
+)
 
     if not isinstance(events, pd.DataFrame):
         raise DataContractError(f"{source}: expected a DataFrame, got {type(events).__name__}")
@@ -1496,7 +1512,9 @@ def pairs_vs_truth(pairs: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     >>> round(float(pairs_vs_truth(found, truth).loc[0, "rel_error"]), 3)
     0.1
     """
-    from helpers.contracts import require_columns
+    from helpers.contracts import (
+    require_columns,
+)
 
     require_columns(pairs, ["product_a", "product_b", "lift"], source="pairs")
     require_columns(truth, ["product_a", "product_b", "lift"], source="planted pairs")

@@ -29,10 +29,6 @@ import numpy as np
 import pandas as pd
 
 from helpers.contracts import (
-    FILINGS,
-    FX_RATES,
-    LINE_MAPPING,
-    REVENUE_STATUSES,
     DataContractError,
     ParameterError,
     load_csv,
@@ -42,6 +38,7 @@ from helpers.contracts import (
     require_subset,
 )
 from helpers.results import key, slug
+from helpers.revenue.schemas import FILINGS, FX_RATES, LINE_MAPPING, REVENUE_STATUSES
 
 CURRENCIES = ("USD", "KRW")
 BREAKDOWNS = ("type", "segment")
