@@ -1,6 +1,6 @@
 """Customer lifetime value: BG/NBD purchase counts and Gamma-Gamma spend, fitted by maximum likelihood.
 
-Input is a per-customer summary with the conventions of ``helpers.segments.summary_from_transactions``
+Input is a per-customer summary with the conventions of ``helpers.btyd.summary.summary_from_transactions``
 (and of ``lifetimes.utils.summary_data_from_transaction_data``): ``frequency`` = number of repeat
 purchase periods, ``recency`` = age at the last purchase, ``T`` = age at the end of observation
 (both in the summary's time unit, e.g. weeks or months), ``monetary_value`` = mean value of the

@@ -1,11 +1,9 @@
-"""Tests for helpers/segments.py: CDNOW loader, BTYD summary, RFM, concentration, baskets."""
+"""Tests for helpers.segments: returns, RFM, concentration, groups, baskets, the generator, parameters."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,190 +12,15 @@ from helpers.contracts import (
     DataContractError,
     ParameterError,
 )
-from helpers.segments.schemas import EVENTS, PLANTED_PAIRS, TRANSACTIONS
+from helpers.segments.schemas import EVENTS, PLANTED_PAIRS
 
-ROOT = Path(__file__).resolve().parent.parent
-MASTER = ROOT / "data" / "raw" / "CDNOW_master.txt"
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "raw" / "CDNOW_sample.txt"
 
 
 # ---------------------------------------------------------------------------------------------
 # load_cdnow
 # ---------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("path, rows, customers", [
-    # Fader, Hardie & Lee (2005) and data/raw/SOURCES.md: 23,570 customers, 69,659 purchases;
-    # the 1/10 sample holds 2,357 customers (6,919 lines: `wc -l data/raw/CDNOW_sample.txt`).
-    (MASTER, 69_659, 23_570),
-    (SAMPLE, 6_919, 2_357),
-])
-def test_load_cdnow_both_layouts(path, rows, customers):
-    tx = segments.load_cdnow(path)
-    assert list(tx.columns) == ["customer_id", "date", "quantity", "amount"]
-    assert len(tx) == rows
-    assert tx["customer_id"].nunique() == customers
-    assert pd.api.types.is_datetime64_dtype(tx["date"])
-    assert tx["quantity"].dtype == "int64" and tx["amount"].dtype == "float64"
-    # the cohort bought first in 1997 Q1 and is followed to 1998-06-30
-    assert tx["date"].min() == pd.Timestamp("1997-01-01")
-    assert tx["date"].max() == pd.Timestamp("1998-06-30")
-
-
-def test_load_cdnow_first_lines_read_as_written():
-    # master line 2: " 00001 19970101  1   11.77"; sample line 1: " 00004 0001 19970101  2   29.33"
-    master = segments.load_cdnow(MASTER).iloc[0]
-    assert (master["customer_id"], master["date"], master["quantity"], master["amount"]) == \
-        ("00001", pd.Timestamp("1997-01-01"), 1, 11.77)
-    sample = segments.load_cdnow(SAMPLE).iloc[0]
-    assert (sample["customer_id"], sample["date"], sample["quantity"], sample["amount"]) == \
-        ("00004", pd.Timestamp("1997-01-01"), 2, 29.33)
-
-
-@pytest.mark.parametrize("text, match", [
-    ("00001 19970101 1\n", r"line 1 has 3 fields; a CDNOW file has 4"),
-    ("00001 19970101 1 11.77\n00002 19970102 1\n", r"line 2 has 3 fields, expected 4"),
-    ("00001 19970101 1 11.77\n00002 19971301 1 5.00\n", r"column 'date' must be a date YYYYMMDD.*line 2: '19971301'"),
-    ("00001 0001 19970101 1 11.77\n00002 0002 19970102 x 5\n", r"column 'quantity' must be a whole number.*line 2: 'x'"),
-    ("00001 19970101 1 11.77\n00002 19970102 1 five\n", r"column 'amount' must be a finite number.*line 2: 'five'"),
-    (" customer_id date cds dollars\n\n", r"no data lines"),
-])
-def test_load_cdnow_malformed(tmp_path, text, match):
-    path = tmp_path / "bad.txt"
-    path.write_text(text)
-    with pytest.raises(DataContractError, match=match):
-        segments.load_cdnow(path)
-
-
-def test_load_cdnow_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="not found"):
-        segments.load_cdnow(tmp_path / "nope.txt")
-
-
-# ---------------------------------------------------------------------------------------------
-# summary_from_transactions
-# ---------------------------------------------------------------------------------------------
-
-# 2024-01-01 is a Monday; 2023-12-31 a Sunday. Weeks run Monday-Sunday (pandas "W").
-TX = pd.DataFrame({
-    "customer_id": ["a", "a", "a", "a", "b", "c", "c", "d", "d"],
-    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-05", "2024-01-09", "2024-01-03",
-                            "2024-01-07", "2024-01-08", "2023-12-31", "2024-01-02"]),
-    "amount": [10.0, 5.0, 20.0, 30.0, 7.0, 4.0, 6.0, 8.0, 2.0],
-})
-END = "2024-01-10"
-
-# columns: frequency, recency, T, monetary_value
-EXPECTED = {
-    # days. a: periods 01-01 (10+5), 01-05 (20), 01-09 (30) -> 2 repeats, recency 9-1 = 8,
-    # T = 10-1 = 9, monetary (20+30)/2 = 25. b: one day, T = 10-3 = 7. c: 01-07, 01-08 -> 1, 1,
-    # T = 3, monetary 6. d: 12-31, 01-02 -> 1 repeat, recency 2, T = 10 days, monetary 2.
-    ("D", 1): {"a": [2, 8, 9, 25], "b": [0, 0, 7, 0], "c": [1, 1, 3, 6], "d": [1, 2, 10, 2]},
-    # the same in weeks of 7 days: recency and T divided by 7
-    ("D", 7): {"a": [2, 8 / 7, 9 / 7, 25], "b": [0, 0, 1, 0], "c": [1, 1 / 7, 3 / 7, 6],
-               "d": [1, 2 / 7, 10 / 7, 2]},
-    # weeks: w0 = 12-25..12-31, w1 = 01-01..01-07, w2 = 01-08..01-14 (the end, 01-10, is in w2).
-    # a: w1 (10+5+20), w2 (30) -> 1 repeat, recency 1, T 1, monetary 30. b: w1 -> T 1.
-    # c: Sunday 01-07 in w1, Monday 01-08 in w2 -> 1, 1, 1, 6. d: w0, w1 -> 1, 1, T 2, 2.
-    ("W", 1): {"a": [1, 1, 1, 30], "b": [0, 0, 1, 0], "c": [1, 1, 1, 6], "d": [1, 1, 2, 2]},
-    # calendar months: only d spans two (Dec, Jan): 1 repeat, recency 1, T 1, monetary 2
-    ("M", 1): {"a": [0, 0, 0, 0], "b": [0, 0, 0, 0], "c": [0, 0, 0, 0], "d": [1, 1, 1, 2]},
-}
-
-
-@pytest.mark.parametrize("freq, mult", list(EXPECTED))
-def test_summary_hand_computed(freq, mult):
-    out = segments.summary_from_transactions(TX, observation_end=END, freq=freq, freq_multiplier=mult)
-    expected = pd.DataFrame.from_dict(EXPECTED[(freq, mult)], orient="index",
-                                      columns=["frequency", "recency", "T", "monetary_value"]).astype(float)
-    expected.index.name = "customer_id"
-    pd.testing.assert_frame_equal(out, expected, check_index_type=False)
-
-
-def test_summary_after_end_drop_and_default_end():
-    # end 01-08: a's 01-09 purchase is later -> dropped: a = 01-01, 01-05 -> 1, 4, T 7, monetary 20
-    out = segments.summary_from_transactions(TX, observation_end="2024-01-08", after_end="drop")
-    assert out.loc["a"].tolist() == [1.0, 4.0, 7.0, 20.0]
-    # default end = last purchase day 01-09: b's T = 9 - 3 = 6
-    assert segments.summary_from_transactions(TX).loc["b", "T"] == 6.0
-    assert segments.summary_from_transactions(TX).attrs["observation_end"] == pd.Timestamp("2024-01-09")
-
-
-def test_summary_custom_columns_and_no_amount():
-    tx = TX.rename(columns={"customer_id": "cid", "date": "ts", "amount": "usd"})
-    out = segments.summary_from_transactions(tx, customer_col="cid", date_col="ts", amount_col=None,
-                                             observation_end=END)
-    assert out.index.name == "cid" and list(out.columns) == ["frequency", "recency", "T"]
-    assert out.loc["a"].tolist() == [2.0, 8.0, 9.0]
-
-
-@pytest.mark.parametrize("change, kwargs, error, match", [
-    (lambda t: t.drop(columns="amount"), {}, DataContractError, r"missing required column\(s\) \['amount'\]"),
-    (lambda t: t.iloc[:0], {}, DataContractError, "no rows"),
-    (lambda t: t.assign(date=t["date"].astype(str)), {}, DataContractError, "'date' must be timezone-naive datetime64"),
-    (lambda t: t.assign(date=t["date"].dt.tz_localize("UTC")), {}, DataContractError, "timezone-naive"),
-    (lambda t: t.assign(amount=t["amount"].astype(str)), {}, DataContractError, "'amount' must be numeric"),
-    (lambda t: t.assign(amount=t["amount"].where(t.index != 2)), {}, DataContractError,
-     r"'amount' has 1 empty value\(s\) \(rows \[2\]\)"),
-    (lambda t: t.assign(amount=t["amount"].replace(20.0, np.inf)), {}, DataContractError, "non-finite"),
-    (lambda t: t.assign(customer_id=t["customer_id"].replace("b", None)), {}, DataContractError,
-     r"'customer_id' has 1 empty value\(s\) \(rows \[4\]\)"),
-    (lambda t: t.assign(customer_id=t["customer_id"].map({"a": 1.0, "b": np.nan, "c": 2.0, "d": 3.0})), {},
-     DataContractError, r"'customer_id' has 1 empty value\(s\) \(rows \[4\]\)"),
-    (lambda t: t.assign(customer_id=t["customer_id"].map({"a": 1, "b": None, "c": 2, "d": 3}).astype("Int64")),
-     {}, DataContractError, r"'customer_id' has 1 empty value\(s\) \(rows \[4\]\)"),
-    (lambda t: t, {"observation_end": "2024-01-08"}, DataContractError,
-     r"'date' has 1 purchase\(s\) after the observation end 2024-01-08.*after_end='drop'"),
-    (lambda t: t, {"freq": "Q"}, ParameterError, r"'freq' = 'Q' is not allowed"),
-    (lambda t: t, {"freq": "d"}, ParameterError, r"'freq' = 'd' is not allowed"),
-    (lambda t: t, {"freq_multiplier": 0}, ParameterError, r"'freq_multiplier' = 0 must be a number > 0"),
-    (lambda t: t, {"after_end": "ignore"}, ParameterError, r"'after_end' = 'ignore'"),
-    (lambda t: t, {"observation_end": "soon"}, ParameterError, r"'observation_end' = 'soon' is not a date"),
-    (lambda t: t, {"observation_end": "2023-01-01", "after_end": "drop"}, DataContractError,
-     "no purchases on or before"),
-])
-def test_summary_bad_input(change, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        segments.summary_from_transactions(change(TX), **kwargs)
-
-
-@functools.cache
-def _cdnow(path: Path) -> pd.DataFrame:
-    return segments.load_cdnow(path)
-
-
-# The reference implementation: lifetimes 0.11.3 (test environment only; never imported by helpers).
-@pytest.mark.parametrize("path", [MASTER, SAMPLE], ids=["master", "sample"])
-@pytest.mark.parametrize("freq, mult, end", [
-    ("D", 1, None), ("W", 1, None), ("D", 7, None), ("W", 1, "1997-09-30"),
-], ids=["D", "W", "D_x7", "W_calibration"])
-def test_summary_matches_lifetimes_on_cdnow(path, freq, mult, end):
-    lifetimes_utils = pytest.importorskip("lifetimes.utils")
-    tx = _cdnow(path)
-    expected = lifetimes_utils.summary_data_from_transaction_data(
-        tx, "customer_id", "date", "amount", observation_period_end=end, freq=freq,
-        freq_multiplier=mult)
-    out = segments.summary_from_transactions(tx, observation_end=end, freq=freq, freq_multiplier=mult,
-                                             after_end="drop")
-    assert out.index.tolist() == expected.index.tolist()
-    for col in ("frequency", "recency", "T"):  # counts of periods: bit-for-bit equal
-        pd.testing.assert_series_equal(out[col], expected[col], check_exact=True, check_index_type=False)
-    # monetary: the same means; lifetimes sums with pandas' compensated summation in another
-    # order, so the last bits may differ (observed |diff| <= 2e-13 USD)
-    np.testing.assert_allclose(out["monetary_value"], expected["monetary_value"], rtol=1e-12, atol=1e-9)
-
-
-@pytest.mark.parametrize("ids", [
-    {"a": 3, "b": 1, "c": 2, "d": 0},                   # small non-negative ints (one-key path)
-    {"a": -5, "b": 2**62, "c": 7, "d": -9},             # negative / huge ints (two-column path)
-])
-def test_summary_integer_ids_match_string_ids(ids):
-    by_str = segments.summary_from_transactions(TX, observation_end=END)
-    by_int = segments.summary_from_transactions(TX.assign(customer_id=TX["customer_id"].map(ids)),
-                                                observation_end=END)
-    assert by_int.index.tolist() == sorted(ids.values())
-    renamed = by_str.rename(index=ids).sort_index()
-    np.testing.assert_array_equal(by_int.to_numpy(), renamed.to_numpy())
-
 
 # ---------------------------------------------------------------------------------------------
 # returns, RFM, segments
@@ -271,6 +94,15 @@ def test_rfm_segments_by_hand():
     assert summary.loc["lost", "revenue_share"] == pytest.approx(5 / 1210)
     assert summary.loc["at_risk", "customers"] == 0 and summary.loc["at_risk", "revenue_share"] == 0
     assert summary["revenue_share"].sum() == pytest.approx(1.0)
+
+
+TX = pd.DataFrame({
+    "customer_id": ["a", "a", "a", "a", "b", "c", "c", "d", "d"],
+    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-05", "2024-01-09", "2024-01-03",
+                            "2024-01-07", "2024-01-08", "2023-12-31", "2024-01-02"]),
+    "amount": [10.0, 5.0, 20.0, 30.0, 7.0, 4.0, 6.0, 8.0, 2.0],
+})
+END = "2024-01-10"
 
 
 def test_customer_table_adds_revenue_and_periods_since_last():
@@ -405,14 +237,6 @@ def test_generator_is_seeded_and_write_synthetic_matches_shipped_files(tmp_path)
         assert path.read_bytes() == (ROOT / "data" / "synthetic" / path.name).read_bytes()
 
 
-def test_summary_output_follows_transactions_contract_roundtrip():
-    from helpers import contracts
-
-    # the loader's output is a valid transactions table
-    tx = contracts.validate(segments.load_cdnow(SAMPLE), TRANSACTIONS, source="CDNOW_sample.txt")
-    assert len(tx) == 6_919
-
-
 # ---------------------------------------------------------------------------------------------
 # parameters
 # ---------------------------------------------------------------------------------------------
@@ -449,17 +273,3 @@ def test_validate_parameters_good():
     assert p["observation_end"] == pd.Timestamp("1998-06-30") and p["top_pcts"] == [5.0, 10.0]
 
 
-@pytest.mark.parametrize("convert", [
-    lambda s: s.astype("category"),                    # categorical strings
-    lambda s: s.astype(object),                        # plain Python objects
-    lambda s: s.map({"a": 1.5, "b": 0.5, "c": 2.5, "d": -1.0}),  # float ids (factorized path)
-])
-def test_summary_other_id_dtypes_match_string_ids(convert):
-    by_str = segments.summary_from_transactions(TX, observation_end=END)
-    other = segments.summary_from_transactions(TX.assign(customer_id=convert(TX["customer_id"])),
-                                               observation_end=END)
-    # same customers in sorted id order, same figures
-    mapping = dict(zip(TX["customer_id"], convert(TX["customer_id"]), strict=True))
-    expected = by_str.rename(index=mapping).sort_index()
-    np.testing.assert_array_equal(other.index.to_numpy(), expected.index.to_numpy())
-    np.testing.assert_array_equal(other.to_numpy(), expected.to_numpy())

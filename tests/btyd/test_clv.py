@@ -1,4 +1,4 @@
-"""Tests for helpers.clv: BG/NBD and Gamma-Gamma likelihoods, fits, expectations and CLV.
+"""Tests for helpers.btyd.clv: BG/NBD and Gamma-Gamma likelihoods, fits, expectations and CLV.
 
 Reference values come from the published papers (cited per test) and, for the conditional
 expectations and CLV, from the independent ``lifetimes`` 0.11.3 implementation (test-only
@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import segments
 from helpers.btyd import clv
+from helpers.btyd.cdnow import load_cdnow
+from helpers.btyd.summary import summary_from_transactions
 from helpers.config import RAW_DIR
 
 with warnings.catch_warnings():
@@ -74,10 +75,10 @@ def test_gamma_gamma_reproduces_fader_hardie_2013(cdnow_spend):
     assert fit.params["v"] == pytest.approx(FH_2013["v"], abs=0.01)
 
 
-def test_cdnow_sample_through_segments_reproduces_both_papers():
-    """The notebook's path: raw CDNOW_sample.txt -> segments summary (days / 7) -> fits."""
-    tx = segments.load_cdnow(RAW_DIR / "CDNOW_sample.txt")
-    s = segments.summary_from_transactions(tx, observation_end="1997-09-30", freq="D",
+def test_cdnow_sample_through_btyd_summary_reproduces_both_papers():
+    """The notebook's path: raw CDNOW_sample.txt -> btyd summary (days / 7) -> fits."""
+    tx = load_cdnow(RAW_DIR / "CDNOW_sample.txt")
+    s = summary_from_transactions(tx, observation_end="1997-09-30", freq="D",
                                            freq_multiplier=7, after_end="drop")
     assert len(s) == 2357
     bg = clv.fit_bgnbd(s["frequency"], s["recency"], s["T"])
