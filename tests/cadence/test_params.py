@@ -1,0 +1,60 @@
+"""The parameter model of notebook 05: defaults valid; each range, choice and cross-field rule refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.cadence.params import Params
+from helpers.cadence.stages import StageThresholds
+from helpers.constants import KURLY_GROSS_MARGIN_2021
+from helpers.params import ParameterError
+
+
+def test_defaults_are_valid_and_build_the_default_thresholds():
+    p = Params.build({})
+    assert p.thresholds() == StageThresholds()
+    assert p.gross_margin == KURLY_GROSS_MARGIN_2021 == 0.19
+
+
+def test_thresholds_follow_the_parameters():
+    t = Params.build({"dormant_days": 75, "cart_days": 10}).thresholds()
+    assert (t.dormant_days, t.cart_days, t.push_days) == (75, 10, 90)
+
+
+@pytest.mark.parametrize("name, value, match", [
+    ("timezone", "Mars/Olympus", r"'timezone' = 'Mars/Olympus'.*not an IANA timezone"),
+    ("naive_timezone", "Seoul", r"'naive_timezone' = 'Seoul'.*not an IANA timezone"),
+    ("quiet_end_hour", 24, r"'quiet_end_hour' = 24.*≤ 23"),
+    ("quiet_start_hour", -1, r"'quiet_start_hour' = -1.*≥ 0"),
+    ("gross_margin", 1.0, r"'gross_margin' = 1.0.*< 1"),
+    ("gross_margin", 1.5, r"'gross_margin' = 1.5.*-p gross_margin 0.19"),
+    ("simulate", "yes", r"'simulate' = 'yes'"),
+    ("repeat_from_purchase", 1, r"'repeat_from_purchase' = 1.*≥ 2"),
+    ("cart_days", 2.5, r"'cart_days' = 2.5"),
+    ("cart_days", 0, r"'cart_days' = 0.*≥ 1"),
+    ("currency", "won", r"'currency' = 'won'"),
+    ("sim_violation_share", -0.1, r"'sim_violation_share' = -0.1.*≥ 0"),
+    ("sim_customers", 5001, r"'sim_customers' = 5001.*≤ 5000"),
+    ("null_draws", 0, r"'null_draws' = 0.*≥ 1"),
+    ("seed", -1, r"'seed' = -1.*≥ 0"),
+])
+def test_each_rule_names_the_parameter(name, value, match):
+    with pytest.raises(ParameterError, match=match):
+        Params.build({name: value})
+
+
+def test_an_empty_quiet_window_is_refused_naming_both_parameters():
+    with pytest.raises(ParameterError, match="quiet_start_hour and quiet_end_hour are both 8"):
+        Params.build({"quiet_start_hour": 8})
+
+
+def test_unknown_parameter_is_refused():
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['quiet_hours'\]"):
+        Params.build({"quiet_hours": 8})
+
+
+def test_the_parameters_cell_is_generated_from_the_model():
+    cell = Params.parameters_cell()
+    assert cell.splitlines()[0].startswith('messages_path: str = "data/synthetic/cadence_messages.csv"  # ')
+    assert 'naive_timezone: "Optional[str]" = None  # ' in cell
+    assert len(cell.splitlines()) == len(Params.model_fields) == 21

@@ -1,0 +1,89 @@
+"""The shipped simulator: its output follows the contracts, and the pipeline recovers its settings."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from helpers.cadence import intervals, load, simulate, stages, times, timing
+from helpers.cadence.schemas import CADENCE_EVENTS, CADENCE_MESSAGES
+from helpers.contracts import validate
+
+SEOUL = "Asia/Seoul"
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    messages, events = simulate.simulate_log(400, seed=5)
+    return messages, events
+
+
+def test_simulator_output_follows_the_contracts(simulated):
+    messages, events = simulated
+    validate(messages, CADENCE_MESSAGES, source="simulate_log messages")
+    validate(events, CADENCE_EVENTS, source="simulate_log events")
+    _clean, _ev, quality = load.clean_log(messages, events)
+    assert quality["rows"].sum() == 0
+
+
+def test_recovered_intervals_match_the_policy(simulated):
+    """Median interval per stage vs the simulator's policy, within a sample-size-based interval.
+
+    Tolerance: the distribution-free sign-test interval for the median at 99.9 %
+    (intervals.median_ci), whose width shrinks like 1/sqrt(n intervals). Consecutive intervals
+    share an endpoint and are negatively correlated, which makes the sign count less variable
+    than binomial, so the interval is conservative.
+    """
+    messages, events = simulated
+    m, ev, _q = load.clean_log(messages, events)
+    iv = intervals.stage_intervals(m, stages.infer_stages(m, ev))
+    summary = intervals.interval_summary(iv, level=0.999)
+    for stage, days in stages.POLICY_INTERVAL_DAYS.items():
+        if days is None:
+            continue
+        row = summary.loc[stage]
+        assert row["intervals"] >= 100, stage
+        assert row["ci_low"] <= days <= row["ci_high"], (stage, row.to_dict())
+
+
+def test_recovered_weekday_and_hour_shares_match_settings(simulated):
+    """Weekday shares within 3.29 binomial standard errors (two-sided 99.9 % each) of the settings.
+
+    SE_d = sqrt(p_d (1 - p_d) / n) with n messages; weekday draws are independent per message.
+    Weekend shares are 0 in the settings and must be exactly 0.
+    """
+    messages, _events = simulated
+    n = len(messages)
+    settings = simulate.SimSettings()
+    shares = timing.weekday_shares(messages, SEOUL)
+    for day, p in zip(times.WEEKDAYS, settings.weekday_shares, strict=True):
+        se = math.sqrt(p * (1 - p) / n)
+        assert abs(shares[day] - p) <= 3.29 * se, (day, shares[day], p, se)
+    # hours: 80 % at 12-14h among daytime sends; a message leaves the day with probability
+    # violation_share (no consent) or consented_night_share (consent)
+    p_night = np.where(messages["consent_night"], settings.consented_night_share, settings.violation_share)
+    expected = 0.8 * float(np.mean(1 - p_night))
+    se = math.sqrt(expected * (1 - expected) / n)
+    assert abs(timing.hour_band_share(messages, SEOUL, 12, 14) - expected) <= 3.29 * se
+    expected_v = float(np.mean(np.where(messages["consent_night"], 0.0, settings.violation_share)))
+    se_v = math.sqrt(expected_v * (1 - expected_v) / n)
+    got = timing.quiet_hours_audit(messages, SEOUL)[0]["violation_share"]
+    assert abs(got - expected_v) <= 3.29 * se_v
+
+
+def test_violation_share_parameter_moves_the_audit():
+    none, ev = simulate.simulate_log(60, seed=9, violation_share=0.0)
+    many, _ = simulate.simulate_log(60, seed=9, violation_share=0.5)
+    assert timing.quiet_hours_audit(none, SEOUL)[0]["violations"] == 0
+    assert timing.quiet_hours_audit(many, SEOUL)[0]["violation_share"] > 0.2
+
+
+def test_audit_output_never_shows_raw_ids(simulated):
+    messages, _ = simulated
+    _summary, customers = timing.quiet_hours_audit(messages, SEOUL)
+    assert len(customers) > 0
+    assert not customers["customer_id"].isin(set(messages["customer_id"])).any()
+    assert customers["customer_id"].str.startswith("C-").all()
+
