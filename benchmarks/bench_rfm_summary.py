@@ -1,6 +1,6 @@
 """Benchmark: the per-customer BTYD summary on 10M transactions / 1M customers.
 
-Compares :func:`helpers.segments.summary_from_transactions` (pandas in, DuckDB inside, pandas
+Compares :func:`helpers.btyd.summary.summary_from_transactions` (pandas in, DuckDB inside, pandas
 out) with a plain polars implementation of the same summary, in the same run:
 
 1. generate a seeded transaction log in memory (default 10M rows, 1M customers, string ids
@@ -123,7 +123,7 @@ def worker(kind: str, src: Path, out: Path, repeat: int) -> None:
     if kind == "helper":
         import duckdb
 
-        from helpers import segments
+        from helpers.btyd.summary import summary_from_transactions
         baseline = _maxrss_bytes()
         con = duckdb.connect()
         frame = con.read_parquet(str(src)).df()  # pandas, with the library's default dtypes
@@ -131,7 +131,7 @@ def worker(kind: str, src: Path, out: Path, repeat: int) -> None:
         input_bytes = int(frame.memory_usage(deep=True).sum())
 
         def run():  # noqa: ANN202
-            return segments.summary_from_transactions(frame, memory_limit=MEMORY_LIMIT)
+            return summary_from_transactions(frame, memory_limit=MEMORY_LIMIT)
     else:
         import polars as pl
         baseline = _maxrss_bytes()
@@ -218,7 +218,7 @@ def main() -> None:
     base = info["polars_frame_bytes"]
     print(f"{'implementation':<34}{'input frame MB':>15}{'time s (best)':>15}{'extra MB':>10}"
           f"{'peak MB':>9}{'peak/frame':>12}{'peak/compact':>14}")
-    for k, name in (("helper", "segments.summary_from_transactions"), ("polars", "plain polars")):
+    for k, name in (("helper", "btyd.summary_from_transactions"), ("polars", "plain polars")):
         r = res[k]
         r["peak_bytes"] = r["frame_bytes"] + r["work_bytes"]
         print(f"{name:<34}{r['frame_bytes'] / 1e6:>15,.0f}{r['seconds']:>15.2f}{r['work_bytes'] / 1e6:>10,.0f}"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from helpers.btyd.schemas import TRANSACTIONS  # noqa: F401  (moved to helpers.btyd)
 from helpers.contracts import Column, Schema, register
 
+#: Kinds of event in a shopper log.
+EVENT_KINDS = ("view", "cart_add", "purchase")
+
 EVENTS = register(Schema(
     name="segment_events",
     description="Shopper event log (synthetic in data/synthetic/segments_events.csv): one row per "
@@ -12,7 +15,7 @@ EVENTS = register(Schema(
     columns=(
         Column("event_time", "datetime", "when, ISO 8601 local time (YYYY-MM-DDTHH:MM:SS)"),
         Column("customer_id", "str", "shopper identifier (pseudonymised before display)"),
-        Column("event", "str", "what happened", allowed=("view", "cart_add", "purchase")),
+        Column("event", "str", "what happened", allowed=EVENT_KINDS),
         Column("product_id", "str", "product identifier"),
         Column("category", "str", "product category"),
         Column("order_id", "str", "order of a purchase; empty for views and cart adds", nullable=True),
