@@ -86,7 +86,8 @@ COUPON_TRUTH = register(Schema(
 
 PAST_CAMPAIGNS = register(Schema(
     name="past_campaigns",
-    description="Attributional coupon ROI of finished campaigns, one row per campaign (input of notebook 03).",
+    description="Attributional and incremental coupon ROI of finished campaigns, one row per campaign (input of "
+                "notebook 03).",
     columns=(
         Column("campaign_id", "str", "campaign identifier"),
         Column("activity_type", "str", "kind of activity", allowed=COUPON_ACTIVITY_TYPES),
@@ -97,8 +98,14 @@ PAST_CAMPAIGNS = register(Schema(
                low=0),
         Column("coupon_payment_amount", "float", "paid amount of orders that stayed paid and used a coupon, "
                "in `currency`", low=0),
-        Column("roi", "float", "coupon_payment_amount / coupon_cost"),
+        Column("roi", "float", "coupon_payment_amount / coupon_cost (attributional)"),
         Column("currency", "str", "ISO currency"),
+        Column("incremental_roi", "float", "net incremental paid amount (targeted vs holdout, campaign and "
+               "post window) / coupon_cost"),
+        Column("incremental_roi_low", "float", "lower bound of the incremental_roi interval (95% bootstrap)"),
+        Column("incremental_roi_high", "float", "upper bound of the incremental_roi interval (95% bootstrap)"),
+        Column("redemption_rate", "float", "coupons used on orders that stayed paid / coupons issued, share",
+               low=0, high=1),
     ),
     unique=("campaign_id",),
 ))

@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import contracts
-from helpers.coupons.metrics import roi_by_campaign
-from helpers.coupons.schemas import PAST_CAMPAIGNS
+from helpers.constants import KURLY_GROSS_MARGIN_2021
+from helpers.coupons.past import past_campaigns
 
 
 @dataclass(frozen=True)
@@ -291,7 +290,7 @@ def simulate_past_campaigns(seed: int = 2024) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict of DataFrame
-        Concatenated ``campaigns``, ``events``, ``orders`` of all 15 campaigns.
+        Concatenated ``campaigns``, ``events``, ``orders``, ``audience`` of all 15 campaigns.
 
     Notes
     -----
@@ -307,7 +306,7 @@ def simulate_past_campaigns(seed: int = 2024) -> dict[str, pd.DataFrame]:
         past["campaigns"]["campaign_id"].nunique()  # 15
     """
     rng = np.random.default_rng(seed)
-    frames: dict[str, list[pd.DataFrame]] = {"campaigns": [], "events": [], "orders": []}
+    frames: dict[str, list[pd.DataFrame]] = {"campaigns": [], "events": [], "orders": [], "audience": []}
     k = 0
     for a_type, (levels, median, extra, use) in PAST_TYPES.items():
         for j, level in enumerate(levels):
@@ -389,7 +388,7 @@ def write_synthetic(out_dir: Path) -> list[Path]:
     Files: ``coupons_campaigns.csv``, ``coupons_events.csv``, ``coupons_orders.csv``,
     ``coupons_audience.csv``, ``coupons_truth.csv`` (two campaigns, with a few deliberately broken
     rows in events and orders) and ``coupons_past_campaigns.csv`` (15 past campaigns, from
-    :func:`roi_by_campaign` on :func:`simulate_past_campaigns`).
+    :func:`helpers.coupons.past.past_campaigns` on :func:`simulate_past_campaigns`).
 
     Parameters
     ----------
@@ -414,9 +413,10 @@ def write_synthetic(out_dir: Path) -> list[Path]:
               for name in ("campaigns", "events", "orders", "audience", "truth")}
     events, orders = _inject_bad_rows(tables["events"], tables["orders"], tables["audience"], seed=7)
     past = simulate_past_campaigns(seed=2024)
-    past_roi = roi_by_campaign(past["campaigns"], past["events"], past["orders"])
-    past_roi["roi"] = past_roi["roi"].round(4)
-    contracts.validate(past_roi, PAST_CAMPAIGNS, source="roi_by_campaign(simulate_past_campaigns())")
+    past_roi = past_campaigns(past["campaigns"], past["events"], past["orders"], past["audience"],
+                              gross_margin=KURLY_GROSS_MARGIN_2021, n_boot=1000, seed=2024)
+    for col in ("roi", "incremental_roi", "incremental_roi_low", "incremental_roi_high", "redemption_rate"):
+        past_roi[col] = past_roi[col].round(4)
     written = [
         _write_csv(tables["campaigns"], out_dir / "coupons_campaigns.csv"),
         _write_csv(events, out_dir / "coupons_events.csv"),
