@@ -1,0 +1,477 @@
+"""Everything notebook 03 shows: tables, figures, Markdown built from results, recorded numbers.
+
+Prose is built from the results and the parameters, never hard-coded; "synthetic" is said only
+when the data are the shipped synthetic files (:func:`is_synthetic`). Figures use
+:mod:`helpers.plots` (a title that states the finding, axes with units and currency) and are
+returned, not shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import Markdown
+from matplotlib.figure import Figure
+
+from helpers import plots
+from helpers.config import SYNTHETIC_DIR, resolve_path
+from helpers.plots import format_money
+from helpers.quota.allocate import level_totals
+from helpers.quota.backtest import Backtest
+from helpers.quota.baseline import BaselineFit, Forecast
+from helpers.quota.budget import BudgetResult, RoiEstimate
+from helpers.quota.load import FREQS
+from helpers.results import record
+from helpers.tables import table
+
+
+def is_synthetic(path: str) -> bool:
+    """Whether ``path`` is one of the shipped synthetic files (``data/synthetic/``).
+
+    Examples
+    --------
+    >>> is_synthetic("data/synthetic/quota_sales_history.csv"), is_synthetic("/tmp/my_sales.csv")
+    (True, False)
+    """
+    return resolve_path(path).resolve().parent == SYNTHETIC_DIR.resolve()
+
+
+def _m(value: float, currency: str) -> str:
+    return format_money(value, currency, 1e6)
+
+
+def _note(synthetic: bool, text: str = "") -> str:
+    lead = "Synthetic data. " if synthetic else ""
+    return (lead + text).strip()
+
+
+# --- headline numbers -----------------------------------------------------------------------------
+
+
+def headline_results(forecast: Forecast, budget: BudgetResult, roi: RoiEstimate, cap: Mapping[str, Any],
+                     backtest: Backtest, allocation: pd.DataFrame) -> dict[str, float | bool]:
+    """The notebook's headline numbers under their result keys.
+
+    Returns
+    -------
+    dict
+        ``baseline, baseline_low, baseline_high, target, gap, roi, roi_low, roi_high, budget,
+        budget_low, budget_high, cap, cap_binds, capped_budget, sales_bought, expected_sales,
+        shortfall, backtest_mase, seasonal_naive_mase, backtest_coverage`` and
+        ``allocation.<level>`` (capped budget per level) and ``coupons.<level>``; money in the
+        sales currency for the whole target period.
+
+    Notes
+    -----
+    Collects values only; every formula is in the function that produced it.
+
+    Examples
+    --------
+    >>> from helpers.quota.allocate import allocate
+    >>> from helpers.quota.budget import apply_cap, simulate_budget
+    >>> fc = Forecast(pd.DataFrame(), 1000.0, 900.0, 1100.0, 50.0, 100.0, 0.9)
+    >>> r = RoiEstimate("coupon_festival", 5.0, 0.0, 5.0, 5.0, 0, "override", pd.DataFrame())
+    >>> b = simulate_budget(fc, 1500.0, r)
+    >>> bt = Backtest(pd.DataFrame(), 0.5, 1.0, 0.9, 1.0)
+    >>> a = allocate(100.0, {"S+": 1.0}, {"all": 1.0}, 10.0, "KRW")
+    >>> headline_results(fc, b, r, apply_cap(b, 1e9, 5.0), bt, a)["allocation.s_plus"]
+    100.0
+    """
+    from helpers.results import key
+
+    out: dict[str, float | bool] = {
+        "baseline": forecast.total, "baseline_low": forecast.total_low, "baseline_high": forecast.total_high,
+        "target": budget.target, "gap": budget.gap, "roi": roi.roi, "roi_low": roi.low, "roi_high": roi.high,
+        "budget": budget.budget, "budget_low": budget.low, "budget_high": budget.high,
+        "cap": float(cap["cap"]), "cap_binds": bool(cap["cap_binds"]), "capped_budget": float(cap["capped_budget"]),
+        "sales_bought": float(cap["sales_bought"]), "expected_sales": float(cap["expected_sales"]),
+        "shortfall": float(cap["shortfall"]), "backtest_mase": backtest.mase_model,
+        "seasonal_naive_mase": backtest.mase_naive, "backtest_coverage": backtest.coverage,
+    }
+    totals = level_totals(allocation)
+    for row in totals.itertuples(index=False):
+        out[key("allocation", row.level)] = float(row.budget)
+    for row in totals.itertuples(index=False):
+        out[key("coupons", row.level)] = int(row.coupons)
+    return out
+
+
+
+MONEY_KEYS = ("baseline", "baseline_low", "baseline_high", "target", "gap", "budget", "budget_low",
+              "budget_high", "cap", "capped_budget", "sales_bought", "expected_sales", "shortfall")
+
+
+def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
+    """Headline results as a plain, rounded text table (for the checked notebook output).
+
+    Returns
+    -------
+    DataFrame
+        ``key, value, unit``: money in millions of ``currency`` with 1 decimal, ROI and MASE
+        with 3 decimals, coverage as a fraction with 3 decimals, counts and flags as they are.
+
+    Notes
+    -----
+    Rounding only; no formula.
+
+    Examples
+    --------
+    >>> headline_table({"gap": 12_345_678.0, "roi": 7.12345, "cap_binds": True}, "KRW")["value"].tolist()
+    ['12.3', '7.123', 'True']
+    """
+    rows = []
+    for k, v in results.items():
+        if k in MONEY_KEYS or k.startswith("allocation."):
+            rows.append((k, f"{v / 1e6:,.1f}", f"{currency} million"))
+        elif isinstance(v, bool) or k.startswith("coupons."):
+            rows.append((k, str(v), "coupons" if k.startswith("coupons.") else ""))
+        else:
+            rows.append((k, f"{v:.3f}", "ratio"))
+    return pd.DataFrame(rows, columns=["key", "value", "unit"])
+
+
+def effects_summary(effects: pd.DataFrame, fit: BaselineFit, currency: str, level: float = 0.9) -> str:
+    """Markdown bullets on the estimated promotion uplift and the residuals, from the results.
+
+    Returns
+    -------
+    str
+        Two bullets: the largest uplift with its interval (or a plain statement that the history has
+        no promotion periods, so baseline = fitted sales), and the residual sd and autocorrelation.
+
+    Notes
+    -----
+    Text only; the numbers come from :func:`promo_effects` and :func:`fit_baseline`.
+
+    Examples
+    --------
+    >>> i = np.arange(24)  # 24 months, S+ promotions in months 3 and 19
+    >>> h = pd.DataFrame({"date": pd.date_range("2023-01-01", periods=24, freq="MS"),
+    ...     "sales": 1000.0 + 7.0 * (i % 5) + 500.0 * np.isin(i, [2, 18]),
+    ...     "promo_level": np.where(np.isin(i, [2, 18]), "S+", None), "holiday": False})
+    >>> from helpers.quota.baseline import fit_baseline, promo_effects
+    >>> fit = fit_baseline(h, "MS")
+    >>> effects_summary(promo_effects(fit), fit, "KRW").startswith("- The biggest estimated uplift is **S+**")
+    True
+    """
+    from helpers.plots import format_money
+
+    unit = FREQS[fit.freq].label
+    if effects.empty:
+        first = ("- The history has no promotion periods, so there is no uplift to remove: the baseline "
+                 "equals the fitted sales.")
+    else:
+        top = effects.sort_values("effect", ascending=False).iloc[0]
+        first = (f"- The biggest estimated uplift is **{top['level']}**: "
+                 f"{format_money(top['effect'], currency, 1e6)} per promotion {unit} "
+                 f"({level:.0%} CI {format_money(top['low'], currency, 1e6)}–"
+                 f"{format_money(top['high'], currency, 1e6)}, {int(top['periods'])} {unit}s).")
+    second = (f"- Residual sd {format_money(fit.sigma, currency, 1e6)} per {unit}; lag-1 residual "
+              f"autocorrelation ρ = {fit.rho:.2f}, which widens the interval of a period total.")
+    return first + "\n" + second
+
+
+def record_results(results: Mapping[str, Any]) -> None:
+    """Record every headline number under its key (:func:`helpers.results.record`)."""
+    for name, value in results.items():
+        record(name, value)
+
+
+def headline_text(results: Mapping[str, Any], currency: str) -> str:
+    """The checked plain-text headline table (printed in the ``NBVAL_CHECK_OUTPUT`` cell)."""
+    return headline_table(results, currency).to_string(index=False)
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def quality_table(quality: pd.DataFrame) -> Any:
+    """The data-quality counts of :func:`~helpers.quota.load.check_history` for readers."""
+    return table(quality, {"rule": "text", "rows": "count"}, headers={"rule": "rule", "rows": "rows"},
+                 caption="Rows read, filled and used")
+
+
+def history_preview(history: pd.DataFrame, currency: str, rows: int = 5) -> Any:
+    """The first rows of the checked history, money formatted in its currency."""
+    kinds = {"date": "date", "sales": "money"}
+    for col, kind in (("coupon_spend", "money"), ("orders", "count"), ("holiday", "bool")):
+        if col in history.columns:
+            kinds[col] = kind
+    return table(history.head(rows), kinds, currency=currency, caption="First periods of the sales history")
+
+
+def figure_history(history: pd.DataFrame, currency: str, freq: str, synthetic: bool) -> Figure:
+    """Sales over time with the promotion periods marked."""
+    label = FREQS[freq].label
+    fig, ax = plt.subplots()
+    ax.plot(history["date"], history["sales"], color=plots.color_for("baseline"), lw=0.7, label="sales")
+    promo = history[history["promo_level"].notna()]
+    if len(promo):
+        ax.scatter(promo["date"], promo["sales"], s=10, color=plots.color_for("promo"),
+                   label=f"promotion {label}", zorder=3)
+        title = f"Promotion {label}s stand out above regular sales"
+    else:
+        title = f"Sales per {label}; the history marks no promotion {label}s"
+    plots.money_axis(ax, currency, 1e6)
+    ax.legend()
+    plots.finish(ax, title + (" (synthetic data)" if synthetic else ""), "date",
+                 f"sales per {label} ({currency}, millions)",
+                 note=_note(synthetic, "Generated by helpers.quota.simulate (seeded).") if synthetic else None)
+    plt.close(fig)
+    return fig
+
+
+# --- baseline -------------------------------------------------------------------------------------
+
+
+def effects_table(effects: pd.DataFrame, currency: str, level: float) -> Any:
+    """Estimated uplift per promotion level with its confidence interval."""
+    return table(effects.drop(columns="currency"),
+                 {"level": "text", "effect": "money_m", "low": "money_m", "high": "money_m", "periods": "count"},
+                 currency=currency,
+                 headers={"effect": f"uplift per period ({currency})", "low": f"{level:.0%} CI low",
+                          "high": f"{level:.0%} CI high", "periods": "promotion periods"},
+                 caption="Estimated promotion uplift per period, by level")
+
+
+def figure_baseline(in_sample: pd.DataFrame, currency: str, freq: str, synthetic: bool) -> Figure:
+    """Actual sales and the baseline over the last periods, with the uplift of promotion periods."""
+    label = FREQS[freq].label
+    recent = in_sample.tail(120 if freq == "D" else 36)
+    fig, ax = plt.subplots()
+    ax.plot(recent["date"], recent["sales"], color="#999999", lw=0.8, label="actual sales")
+    ax.plot(recent["date"], recent["baseline"], color=plots.color_for("baseline"), lw=1.4,
+            label="baseline (promotions off)")
+    promo = recent[recent["promo_level"].notna()]
+    ax.vlines(promo["date"], promo["baseline"], promo["sales"], color=plots.color_for("promo"), lw=2,
+              label="promotion uplift")
+    plots.money_axis(ax, currency, 1e6)
+    ax.legend()
+    fig.autofmt_xdate()
+    plots.finish(ax, "The baseline runs under the promotion spikes, not through them", "date",
+                 f"sales per {label} ({currency}, millions)", note=_note(synthetic, "Last periods of the history."))
+    plt.close(fig)
+    return fig
+
+
+# --- backtest -------------------------------------------------------------------------------------
+
+
+def backtest_table(backtest: Backtest) -> Any:
+    """One row per backtest fold."""
+    return table(backtest.folds, {"origin": "date", "mae_model": "number", "mae_naive": "number",
+                                  "mase_model": "ratio", "mase_naive": "ratio", "coverage": "pct",
+                                  "total_inside": "bool"},
+                 headers={"origin": "fold origin", "mae_model": "MAE model", "mae_naive": "MAE naive",
+                          "mase_model": "MASE model", "mase_naive": "MASE naive",
+                          "coverage": "periods inside interval", "total_inside": "total inside interval"},
+                 caption="Rolling-origin backtest, one row per fold", decimals={"mase_model": 3, "mase_naive": 3})
+
+
+def backtest_summary(backtest: Backtest, horizon: int, freq: str, level: float) -> Markdown:
+    """Two bullets: MASE against the seasonal naive benchmark, and interval coverage."""
+    label = FREQS[freq].label
+    verdict = "better" if backtest.mase_model < backtest.mase_naive else "not better"
+    return Markdown(
+        f"- Over {len(backtest.folds)} folds of {horizon} {label}s the model's MASE is "
+        f"**{backtest.mase_model:.2f}** against **{backtest.mase_naive:.2f}** for the seasonal naive forecast "
+        f"({verdict} than the benchmark).\n"
+        f"- {backtest.coverage:.0%} of held-out {label}s fall inside the nominal {level:.0%} "
+        f"interval; the period total fell inside its interval in {backtest.total_coverage:.0%} of folds "
+        "(few folds: a rough check only).")
+
+
+# --- ROI and budget -------------------------------------------------------------------------------
+
+
+def campaigns_intro(roi: RoiEstimate, synthetic: bool) -> Markdown:
+    """Which campaigns the ROI comes from."""
+    if roi.source == "override":
+        return Markdown(f"ROI of **{roi.activity_type}** given as a parameter: **{roi.roi:.2f}** "
+                        "(no past campaigns read, so no spread).")
+    origin = "the shipped file is synthetic, from notebook 02" if synthetic else "your file"
+    return Markdown(f"Past campaigns of **{roi.activity_type}** used for the ROI ({roi.n_campaigns} campaigns; "
+                    f"{origin}):")
+
+
+def roi_table(roi: RoiEstimate, currency: str) -> Any:
+    """The past campaigns behind the ROI, one row each."""
+    c = roi.campaigns.drop(columns="currency", errors="ignore")
+    return table(c, {"coupon_cost": "money", "coupon_payment_amount": "money", "roi": "ratio"}, currency=currency,
+                 headers={"coupon_cost": f"coupon cost ({currency})",
+                          "coupon_payment_amount": f"coupon payment amount ({currency})"},
+                 caption=f"Past {roi.activity_type} campaigns: ROI = payment amount / coupon cost")
+
+
+def budget_summary(forecast: Forecast, target: float, last_year: float | None, growth: float,
+                   budget: BudgetResult, roi: RoiEstimate, cap: Mapping[str, Any], currency: str,
+                   start: pd.Timestamp, end: pd.Timestamp) -> Markdown:
+    """Bullets: baseline against target, the budget at the ROI, and whether the cap binds."""
+    level = forecast.level
+    out = (f"- Target period {start.date()}–{end.date()}: baseline **{_m(forecast.total, currency)}** "
+           f"({level:.0%} interval {_m(forecast.total_low, currency)}–{_m(forecast.total_high, currency)}) "
+           f"against a target of **{_m(target, currency)}**"
+           + (f" (last year {_m(last_year, currency)} × {1 + growth:.2f})" if last_year is not None
+              else " (given amount)")
+           + f": gap {_m(budget.gap, currency)}.\n")
+    if budget.statement:
+        out += f"- {budget.statement}\n"
+    else:
+        out += (f"- At ROI {roi.roi:.2f} ({roi.source}, {roi.activity_type}) the gap needs a coupon budget of "
+                f"**{_m(budget.budget, currency)}** ({level:.0%} interval {_m(budget.low, currency)}–"
+                f"{_m(budget.high, currency)}).\n")
+    if cap["cap_binds"]:
+        out += (f"- The cap of {_m(cap['cap'], currency)} **binds**: the capped budget buys "
+                f"{_m(cap['sales_bought'], currency)} of sales, leaving the target "
+                f"{_m(cap['shortfall'], currency)} short.")
+    else:
+        out += (f"- The cap of {_m(cap['cap'], currency)} does not bind; the budget buys "
+                f"{_m(cap['sales_bought'], currency)} of sales at the pooled ROI.")
+    return Markdown(out)
+
+
+def figure_forecast(history: pd.DataFrame, forecast: Forecast, target: float, budget: BudgetResult,
+                    currency: str, freq: str, synthetic: bool) -> Figure:
+    """Recent sales, the baseline forecast with its interval, and the average target per period."""
+    label = FREQS[freq].label
+    horizon = len(forecast.table)
+    tail = history.tail(4 * horizon)
+    fig, ax = plt.subplots()
+    ax.plot(tail["date"], tail["sales"], color="#999999", lw=0.8, label="actual sales")
+    ax.plot(forecast.table["date"], forecast.table["baseline"], color=plots.color_for("baseline"), lw=1.5,
+            label="baseline forecast")
+    ax.fill_between(forecast.table["date"], forecast.table["low"], forecast.table["high"],
+                    color=plots.color_for("baseline"), alpha=0.2, label=f"{forecast.level:.0%} interval")
+    ax.axhline(target / horizon, color=plots.color_for("target"), ls="--", lw=1.2,
+               label=f"target per {label} (average)")
+    plots.money_axis(ax, currency, 1e6)
+    ax.legend(loc="lower left")
+    fig.autofmt_xdate()
+    plots.finish(ax, f"The target sits {'above' if budget.gap > 0 else 'below'} the baseline forecast "
+                 f"by {_m(abs(budget.gap) / horizon, currency)} per {label}", "date",
+                 f"sales per {label} ({currency}, millions)",
+                 note=_note(synthetic, "The gap is target minus baseline; promotions close it."))
+    plt.close(fig)
+    return fig
+
+
+def figure_budget_draws(budget: BudgetResult, cap: Mapping[str, Any], currency: str, level: float,
+                        n_simulations: int, seed: int, synthetic: bool) -> Figure:
+    """Histogram of the simulated budget with the point budget, its interval and the cap."""
+    fig, ax = plt.subplots()
+    ax.hist(budget.draws, bins=60, color=plots.color_for("baseline"), alpha=0.8)
+    ax.axvline(budget.budget, color="#000000", lw=1.5, label="budget (point)")
+    ax.axvspan(budget.low, budget.high, color=plots.color_for("baseline"), alpha=0.15, label=f"{level:.0%} interval")
+    ax.axvline(cap["cap"], color=plots.color_for("target"), ls="--", lw=1.5, label="cap")
+    plots.money_axis(ax, currency, 1e6, axis="x")
+    ax.legend()
+    plots.finish(ax, f"Budget needed: {_m(budget.budget, currency)}, "
+                 f"{'above' if cap['cap_binds'] else 'within'} the cap of {_m(cap['cap'], currency)}",
+                 f"coupon budget for the period ({currency}, millions)", "simulations",
+                 note=_note(synthetic, f"{n_simulations:,} draws of baseline and ROI (random seed {seed})."))
+    plt.close(fig)
+    return fig
+
+
+# --- allocation -----------------------------------------------------------------------------------
+
+
+def level_table(per_level: pd.DataFrame, currency: str) -> Any:
+    """Budget, share and coupons per promotion level."""
+    return table(per_level.drop(columns="currency"),
+                 {"level": "text", "budget": "money", "share": "pct", "coupons": "count", "coupon_value": "money"},
+                 currency=currency, headers={"budget": f"budget ({currency})",
+                                             "coupon_value": f"face value of the coupons ({currency})"},
+                 caption="Capped budget and coupon quota per promotion level")
+
+
+def quota_pivot(allocation: pd.DataFrame, level_weights: Mapping[str, float],
+                slot_shares: Mapping[str, float]) -> pd.DataFrame:
+    """Coupons per level (rows, in ``level_weights`` order) and release slot (columns, in ``slot_shares`` order).
+
+    Examples
+    --------
+    >>> from helpers.quota.allocate import allocate
+    >>> a = allocate(100_000, {"S+": 0.5, "S": 0.5}, {"am": 0.5, "pm": 0.5}, 3000, "KRW")
+    >>> quota_pivot(a, {"S+": 0.5, "S": 0.5}, {"am": 0.5, "pm": 0.5}).to_dict("index")  # 33 -> 17 + 16
+    {'S+': {'am': 9, 'pm': 8}, 'S': {'am': 8, 'pm': 8}}
+    """
+    pivot = allocation.pivot(index="level", columns="slot", values="coupons")
+    out = pivot.loc[list(level_weights), list(slot_shares)]
+    out.columns.name = "slot"
+    return out
+
+
+def quota_table(quotas: pd.DataFrame) -> Any:
+    """The whole-coupon quotas per level and release slot."""
+    return table(quotas, {c: "count" for c in quotas.columns}, index=True,
+                 caption="Coupons to release per promotion level (rows) and time slot (columns)")
+
+
+def figure_quotas(quotas: pd.DataFrame, per_level: pd.DataFrame, face_value: float, currency: str,
+                  synthetic: bool) -> Figure:
+    """Stacked bars of the quotas per level and slot."""
+    fig, ax = plt.subplots()
+    bottom = np.zeros(len(quotas))
+    colors = plots.palette_for(list(quotas.columns))
+    for slot in quotas.columns:
+        ax.bar(quotas.index, quotas[slot], bottom=bottom, color=colors[slot], label=slot)
+        bottom += quotas[slot].to_numpy()
+    ax.legend(title="release slot")
+    top = per_level.loc[per_level["coupons"].idxmax(), "level"] if len(per_level) else "no"
+    plots.finish(ax, f"{int(quotas.to_numpy().sum()):,} coupons of {format_money(face_value, currency, decimals=0)}: "
+                 f"{top} events take the largest quota", "promotion level", "coupons (count)",
+                 note=_note(synthetic, "Integer quotas by largest-remainder rounding."))
+    plt.close(fig)
+    return fig
+
+
+def allocation_summary(allocation: pd.DataFrame, per_level: pd.DataFrame, currency: str) -> Markdown:
+    """Coupons in all and per level."""
+    parts = ", ".join(f"{r.level}: {int(r.coupons):,} ({_m(r.budget, currency)})" for r in per_level.itertuples())
+    return Markdown(f"- {int(allocation['coupons'].sum()):,} coupons in all; {parts}.\n"
+                    "- Quotas per slot follow `slot_shares`; each level's slots add up exactly to its total.")
+
+
+def caveats(synthetic: bool, roi: RoiEstimate) -> Markdown:
+    """The caveats section, from what the run used (data origin, ROI source)."""
+    items = []
+    if synthetic:
+        items.append("- **Synthetic data.** The sales history is seeded synthetic data, not a real store; the "
+                     "planted promotion uplift per level is what the model is checked against in "
+                     "`tests/quota/`. Revenue sources and the marketing share are illustrative parameters, "
+                     "not published figures.")
+    else:
+        items.append("- **Your data.** The true promotion effect of your history is unknown: check the estimated "
+                     "uplift against what you know of past events.")
+    items.append("- **ROI is attributional.** ROI = paid amount of coupon orders / coupon cost counts every "
+                 "coupon order as bought by the coupon; notebook 02's holdout comparison shows incremental "
+                 "sales are smaller, so gap / ROI understates the budget a truly incremental gap needs.")
+    items.append("- The baseline is additive: promotion uplift is a fixed amount per period, independent of "
+                 "season. A promotion held in the same calendar month every year cannot be told apart from "
+                 "seasonality in monthly data (the helper refuses it).")
+    spread = ("with the `roi` override the ROI spread is taken as zero" if roi.source == "override" else
+              "a future campaign's ROI is assumed to vary like past campaigns of its type")
+    items.append(f"- The budget interval assumes baseline and ROI errors are independent; {spread}.")
+    items.append("- Holidays are assumed to recur on the same calendar date every year (lunar holidays would "
+                 "need a calendar input).")
+    return Markdown("\n".join(items))
+
+
+def data_note(synthetic: bool) -> Markdown:
+    """Where the data come from (said plainly when they are the shipped synthetic files)."""
+    if synthetic:
+        return Markdown("The sales history is the shipped **synthetic** file (seeded, with a known promotion uplift "
+                        "per level), so the estimates can be checked against the truth planted in it.")
+    return Markdown("The sales history is your file; nothing about its true promotion effect is known.")
+
+
+__all__ = ["is_synthetic", "headline_results", "record_results", "headline_table", "headline_text",
+           "effects_summary", "quality_table", "history_preview", "figure_history", "effects_table",
+           "figure_baseline", "backtest_table", "backtest_summary", "campaigns_intro", "roi_table",
+           "budget_summary", "figure_forecast", "figure_budget_draws", "level_table", "quota_pivot",
+           "quota_table", "figure_quotas", "allocation_summary", "caveats", "data_note"]

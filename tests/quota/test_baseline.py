@@ -1,0 +1,82 @@
+"""The baseline excludes the promotion uplift; forecast intervals of a period total."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from helpers.contracts import DataContractError
+from helpers.quota import baseline, load, simulate
+
+
+def test_exact_series_recovers_promo_effect_and_baseline(exact_monthly):
+    history, _ = load.check_history(exact_monthly(), "MS")
+    fit = baseline.fit_baseline(history, "MS")
+    eff = baseline.promo_effects(fit, currency="KRW").set_index("level")
+    assert eff.loc["S+", "effect"] == pytest.approx(500.0, abs=1e-6)
+    b = baseline.baseline_in_sample(fit).set_index("date")
+    # promo months: 1000 + 500 sold, baseline 1000; December 2023: 1000 + 200, no promo -> baseline 1200
+    assert b.loc["2023-03-01", "baseline"] == pytest.approx(1000.0, abs=1e-6)
+    assert b.loc["2024-07-01", "uplift"] == pytest.approx(500.0, abs=1e-6)
+    assert b.loc["2023-12-01", "baseline"] == pytest.approx(1200.0, abs=1e-6)
+    # no noise -> the period interval collapses onto the forecast: 3 months of 1000 = 3000
+    fc = baseline.forecast_baseline(fit, "2025-01-01", "2025-03-01")
+    assert fc.total == pytest.approx(3000.0, abs=1e-6)
+    assert fc.total_high - fc.total_low == pytest.approx(0.0, abs=1e-4)
+
+
+def test_daily_promo_effect_matches_planted(daily):
+    _, fit = daily
+    eff = baseline.promo_effects(fit).set_index("level")["effect"]
+    for level, planted in simulate.PLANTED_UPLIFT_DAILY.items():
+        assert eff[level] == pytest.approx(planted, rel=0.06), level
+
+
+def test_daily_baseline_on_promo_days_is_sales_minus_uplift(daily):
+    _, fit = daily
+    b = baseline.baseline_in_sample(fit)
+    promo = b["promo_level"].notna()
+    planted = b.loc[promo, "promo_level"].map(simulate.PLANTED_UPLIFT_DAILY)
+    diff = b.loc[promo, "baseline"] - (b.loc[promo, "sales"] - planted)
+    # residual noise has sd 2.5M KRW per day; averaged over 132 promo days the error is small,
+    # far below the smallest planted uplift (5M KRW)
+    assert promo.sum() == 3 * sum(simulate.SYNTHETIC_PROMO_DAYS.values())
+    assert abs(diff.mean()) < 0.5e6
+    # and the baseline must not contain the uplift: on S+ days it sits ~30M below sales
+    assert (b.loc[b["promo_level"] == "S+", "sales"] - b.loc[b["promo_level"] == "S+", "baseline"]).mean() > 25e6
+
+
+def test_monthly_promo_effect_matches_planted(monthly):
+    _, fit = monthly
+    eff = baseline.promo_effects(fit).set_index("level")["effect"]
+    for level, planted in simulate.PLANTED_UPLIFT_MONTHLY.items():
+        assert eff[level] == pytest.approx(planted, rel=0.25), level
+
+
+def test_collinear_promo_month_is_refused(exact_monthly):
+    df = exact_monthly()
+    df.loc[df["date"] == "2024-03-01", "promo_level"] = "S+"  # same calendar month both years ...
+    df.loc[df["date"] == "2024-07-01", "promo_level"] = None  # ... and only there
+    with pytest.raises(DataContractError, match="identifiable effects.*promo_S\\+"):
+        baseline.fit_baseline(load.check_history(df, "MS")[0], "MS")
+
+
+def test_ar1_sum_factor_by_hand():
+    assert baseline.ar1_sum_factor(1, 0.7) == 1.0
+    assert baseline.ar1_sum_factor(3, 0.0) == 3.0
+    assert baseline.ar1_sum_factor(3, 0.5) == pytest.approx(3 + 2 * (2 * 0.5 + 1 * 0.25))  # 5.5
+
+
+def test_total_interval_combines_parameter_and_autocorrelated_noise(daily):
+    _, fit = daily
+    fc = baseline.forecast_baseline(fit, "2026-01-01", "2026-01-31", level=0.9)
+    assert fc.total == pytest.approx(fc.table["baseline"].sum())
+    a = baseline._future_design(fit, pd.date_range("2026-01-01", "2026-01-31"), None).to_numpy().sum(axis=0)
+    se_mean = fit.results.get_prediction(a[None, :]).se_mean[0]  # statsmodels' own a'Va
+    expected_sd = math.sqrt(se_mean ** 2 + fit.results.scale * baseline.ar1_sum_factor(31, fit.rho))
+    assert fc.total_sd == pytest.approx(expected_sd)
+    assert 0.15 < fit.rho < 0.45  # planted AR(1) rho is 0.3
+    assert (fc.table["low"] < fc.table["baseline"]).all() and (fc.table["baseline"] < fc.table["high"]).all()
+
