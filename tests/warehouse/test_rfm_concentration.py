@@ -1,0 +1,114 @@
+"""RFM scores and revenue concentration on DuckDB and Spark equal the pandas reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.warehouse.concentration import concentration_from_table, revenue_per_customer
+from helpers.warehouse.rfm import rfm_from_table
+from helpers.warehouse.summary import customer_table_from_table
+
+RFM_MODULES = ("helpers.segments.rfm", "helpers.segments")
+CONC_MODULES = ("helpers.segments.concentration", "helpers.segments")
+
+# Ties on every score: two customers share each value of purchase_periods and revenue.
+CUSTOMERS = pd.DataFrame({
+    "periods_since_last": [1.0, 2.0, 30.0, 40.0, 5.0, 60.0, 2.0, 30.0],
+    "purchase_periods": [5.0, 1.0, 6.0, 1.0, 2.0, 1.0, 5.0, 2.0],
+    "revenue": [500.0, 10.0, 600.0, 15.0, 80.0, 5.0, 500.0, 15.0],
+}, index=pd.Index(list("abcdefgh"), name="customer_id"))
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+@pytest.mark.parametrize("bins", [3, 5, 10])
+def test_rfm_small_frame_equals_reference(engine, ref, bins):
+    rfm = ref("rfm_segments", *RFM_MODULES)
+    expected = rfm(CUSTOMERS, bins=bins)
+    got = rfm_from_table(engine(CUSTOMERS.reset_index()), bins=bins)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert got[["r_score", "f_score", "m_score"]].dtypes.eq("int64").all()
+
+
+def test_rfm_by_hand(engine):
+    got = rfm_from_table(engine(CUSTOMERS.reset_index()), bins=3)
+    # revenue ranks (min, 1-based) 5->1, 10->2, 15->3, 80->5, 500->6, 600->8 of n = 8;
+    # score 1 + floor(3 (r - 1) / 8)
+    assert got["m_score"].tolist() == [2, 1, 3, 1, 2, 1, 2, 1]
+    # a: R rank 8 (fewest periods since last) -> 3 = high; F rank 6 -> 2, M 2 -> FM 2 = mid
+    assert got.loc["a", ["r_score", "fm_score", "segment"]].tolist() == [3, 2.0, "potential_loyalists"]
+    pd.testing.assert_frame_equal(got, rfm_from_table(CUSTOMERS, bins=3))  # a DataFrame is wrapped
+
+
+def test_rfm_cdnow_equals_reference(engine, ref, cdnow):
+    table = ref("customer_table", *RFM_MODULES)
+    rfm = ref("rfm_segments", *RFM_MODULES)
+    customers = customer_table_from_table(engine(cdnow), freq="W")
+    pd.testing.assert_frame_equal(customers, table(cdnow, freq="W"), check_exact=False, rtol=1e-12)
+    # scores on the engine's own customer table (revenue ties are ties of its sums)
+    got = rfm_from_table(engine(customers.reset_index()), bins=5)
+    pd.testing.assert_frame_equal(got, rfm(customers, bins=5), check_dtype=False)
+
+
+def _expected_concentration(ref, revenue, top_pcts, visitor_pct, points):
+    summary = ref("concentration_summary", *CONC_MODULES)(revenue, top_pcts=top_pcts,
+                                                          claim_visitor_pct=visitor_pct)
+    lorenz = ref("lorenz_curve", *CONC_MODULES)(revenue)
+    n = len(revenue)
+    rows = sorted({(j * n) // points for j in range(points + 1)})
+    return summary, lorenz.iloc[rows].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+@pytest.mark.parametrize(("revenue", "points"), [
+    ([1.0, 1.0, 2.0, 6.0], 4),
+    ([0.0, 0.0, 0.0, 4.0], 10),          # fewer customers than points: duplicates dropped
+    ([3.0, 3.0, 3.0, 3.0, 3.0], 5),      # all equal: gini 0
+    (list(np.round(np.random.default_rng(7).lognormal(3, 1, 203), 2)), 20),
+])
+def test_concentration_small_equals_reference(engine, ref, revenue, points):
+    frame = pd.DataFrame({"revenue": revenue})
+    got_s, got_l = concentration_from_table(engine(frame), top_pcts=[5.0, 25.0, 50.0], claim_visitor_pct=25.0,
+                                            points=points)
+    exp_s, exp_l = _expected_concentration(ref, revenue, [5.0, 25.0, 50.0], 25.0, points)
+    pd.testing.assert_frame_equal(got_s, exp_s, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(got_l, exp_l, check_exact=False, rtol=1e-12)
+
+
+def test_concentration_by_hand(engine):
+    s, lorenz = concentration_from_table(engine(pd.DataFrame({"revenue": [0.0, 0.0, 0.0, 4.0]})),
+                                         top_pcts=[25.0], points=4)
+    assert s.loc["gini", "value"] == 0.75          # (2*4 - 4 - 1) * 4 / (4 * 4)
+    assert s.loc["top_share.25", "value"] == 1.0
+    assert s.loc["share_customers_for_90pct_revenue", "value"] == 0.25
+    assert lorenz["revenue_share"].tolist() == [0.0, 0.0, 0.0, 0.0, 1.0]
+
+
+def test_concentration_cdnow_equals_reference(engine, ref, cdnow):
+    revenue = revenue_per_customer(engine(cdnow))
+    got_s, got_l = concentration_from_table(revenue, top_pcts=[1.0, 5.0, 20.0], points=100)
+    expected_revenue = cdnow.groupby("customer_id")["amount"].sum()
+    exp_s, exp_l = _expected_concentration(ref, expected_revenue, [1.0, 5.0, 20.0], 5.0, 100)
+    pd.testing.assert_frame_equal(got_s, exp_s, check_exact=False, rtol=1e-10)
+    pd.testing.assert_frame_equal(got_l, exp_l, check_exact=False, rtol=1e-10)
+
+
+@pytest.mark.parametrize(("revenue", "kwargs", "message"), [
+    ([], {}, "at least one customer"),
+    ([1.0, -2.0], {}, "finite and >= 0"),
+    ([0.0, 0.0], {}, "total revenue must be > 0"),
+    ([1.0], {"top_pcts": [100.0]}, "pct = 100.0 must be a percentage"),
+    ([1.0], {"points": 0}, "points = 0 must be a whole number >= 1"),
+])
+def test_concentration_bad_input(revenue, kwargs, message):
+    import ibis
+
+    with pytest.raises(ValueError, match=message):
+        concentration_from_table(ibis.memtable(pd.DataFrame({"revenue": pd.Series(revenue, dtype="float64")})),
+                                 **kwargs)
+
+
+def test_rfm_bad_bins():
+    with pytest.raises(ValueError, match="bins = 2 must be a whole number in 3..10"):
+        rfm_from_table(CUSTOMERS, bins=2)
