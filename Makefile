@@ -7,15 +7,19 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 UV      := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
-KERNEL  := ecommerce-economics
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 STAMP   := $(VENV)/.installed
 JOBS    ?=
 
-.PHONY: help venv reports test unit nbval lab bench synth lint strip freeze clean
+.PHONY: help venv reports test unit nbval lab bench synth lint strip freeze pdf browser clean
 
 help:
 	@echo "make reports   run every notebook and run in notebooks/runs.yaml -> reports/index.html"
-	@echo "make test      unit + runner tests (pytest) and nbval over every notebook"
+	@echo "make test      lint, unit tests + doctests, runner tests, every run end to end (reused by"
+	@echo "               make reports when nothing changed), nbval's reference outputs, browser checks"
+	@echo "make unit      the fast tests only: no kernel, no browser"
+	@echo "make nbval     plain nbval over every notebook (executes the default runs again)"
+	@echo "make pdf       print every code-hidden report to PDF with headless Chromium"
 	@echo "make lab       JupyterLab on the project kernel"
 	@echo "make bench     batch-vs-serial timing and the 10M-row RFM summary benchmark"
 	@echo "make synth     regenerate data/synthetic/ byte-identically from fixed seeds"
@@ -29,7 +33,6 @@ $(STAMP): requirements.lock pyproject.toml
 	$(UV) pip install --quiet --python $(PY) -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ecommerce-economics)" >/dev/null
-	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -37,16 +40,28 @@ venv: $(STAMP)
 reports: $(STAMP)
 	$(PY) -m helpers run $(if $(JOBS),-j $(JOBS))
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check helpers tests benchmarks notebooks
-	$(PY) -m pytest tests
-	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+	$(PY) -m pytest -p no:cacheprovider
 
 unit: $(STAMP)
-	$(PY) -m pytest tests -m "not slow"
+	$(PY) -m pytest -p no:cacheprovider -m "not slow"
+
+nbval: $(STAMP)
+	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+
+# Debian's Chromium for the browser test (installed when missing and we are root, as on CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser test ..."; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium not installed: the browser test will be skipped (apt-get install chromium)"; fi; }
+
+pdf: $(STAMP) browser
+	$(PY) -m helpers pdf
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_batch.py

@@ -385,7 +385,8 @@ def model_from_cell(params: list[Parameter], notebook: str) -> type[NotebookPara
                 annotation = typing.Optional[annotation]  # noqa: UP045
         except Exception:  # an annotation we do not model is not checked
             annotation = Any
-        fields[p.name] = (annotation, Field(p.default, description=p.help))
+        extra = {"path": True} if p.name.endswith("_path") else None
+        fields[p.name] = (annotation, Field(p.default, description=p.help, json_schema_extra=extra))
     model_name = "Params_" + re.sub(r"\W", "_", notebook)
     model = create_model(model_name, __base__=NotebookParams, **fields)
     model.NOTEBOOK = notebook

@@ -34,8 +34,36 @@ CURRENCY_SYMBOLS = {"USD": "$", "KRW": "₩", "EUR": "€"}
 SCALES = {1: "", 1e3: "K", 1e6: "M", 1e9: "B", 1e12: "T"}
 
 
+def figure_title(fig: mpl.figure.Figure) -> str:
+    """The figure's title (suptitle, else its axes' titles): its alt text in the reports."""
+    sup = fig._suptitle.get_text().strip() if getattr(fig, "_suptitle", None) is not None else ""
+    titles = [ax.get_title().strip() for ax in fig.axes if ax.get_title().strip()]
+    return sup or "; ".join(titles) or "figure"
+
+
+def _png_with_alt(fig: mpl.figure.Figure) -> tuple[bytes, dict[str, str]]:
+    from IPython.core.pylabtools import print_figure
+
+    data = print_figure(fig, "png", bbox_inches="tight")
+    return data, {"alt": figure_title(fig)}
+
+
+def register_alt_text() -> None:
+    """In IPython, show figures as PNG with their title as alt text (reports use it for ``<img alt>``)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the kernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    plt.switch_backend(mpl.get_backend())  # load the inline backend first: it installs its own formatters
+    shell.display_formatter.formatters["image/png"].for_type(mpl.figure.Figure, _png_with_alt)
+
+
 def use_style() -> None:
     """Apply the project theme (call once at the top of a notebook)."""
+    register_alt_text()
     sns.set_theme(context="notebook", style="whitegrid", palette=OKABE_ITO)
     mpl.rcParams.update({
         "figure.figsize": (9, 4.8),
@@ -133,3 +161,6 @@ def finish(ax: Axes, title: str, xlabel: str | None = None, ylabel: str | None =
 
 __all__ = ["use_style", "color_for", "palette_for", "format_money", "money_axis", "percent_axis",
            "format_pct", "finish", "plt", "OKABE_ITO", "NAMED_COLORS"]
+
+
+register_alt_text()

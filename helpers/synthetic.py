@@ -1,6 +1,7 @@
 """Regenerate every seeded synthetic data set in ``data/synthetic/`` byte-identically.
 
-Each domain module that ships synthetic data exposes ``write_synthetic(out_dir) -> list[Path]``
+Each domain that ships synthetic data exposes ``write_synthetic(out_dir) -> list[Path]`` in its
+``simulate`` module
 which writes its files with fixed seeds and returns their paths. ``python -m helpers synth``
 (``make synth``) calls them all; ``tests/test_synthetic.py`` regenerates into a temporary folder
 and compares bytes with the committed files.
@@ -21,12 +22,16 @@ def generators() -> dict[str, object]:
     """``{module name: write_synthetic function}`` for every module that defines one."""
     out = {}
     for name in GENERATORS:
-        try:
-            module = importlib.import_module(f"helpers.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"helpers.{name}":
-                continue
-            raise
+        module = None
+        for candidate in (f"helpers.{name}.simulate", f"helpers.{name}"):
+            try:
+                module = importlib.import_module(candidate)
+                break
+            except ModuleNotFoundError as exc:
+                if exc.name != candidate:
+                    raise
+        if module is None:
+            continue
         fn = getattr(module, "write_synthetic", None)
         if fn is not None:
             out[name] = fn

@@ -13,6 +13,8 @@ TINY_PARAMETERS = textwrap.dedent('''\
     fail: bool = False  # raise on purpose (fault injection)
     label: str = "a"  # a label to echo
     sleep: float = 0.0  # seconds to sleep before recording, s
+    input_path: str = ""  # a CSV file to read (its rows are counted)
+    show: str = ""  # text printed as an output (for the secret scan)
     ''')
 
 TINY_BODY = textwrap.dedent('''\
@@ -20,6 +22,11 @@ TINY_BODY = textwrap.dedent('''\
     from helpers.results import record
     import pandas as pd
     record("tiny.started", time.time())
+    if input_path:
+        from helpers.config import resolve_path
+        record("tiny.rows", len(pd.read_csv(resolve_path(input_path))))
+    if show:
+        print(show)
     time.sleep(sleep)
     if fail:
         raise ValueError("injected failure")
@@ -27,6 +34,7 @@ TINY_BODY = textwrap.dedent('''\
     record("tiny.label", label)
     record("tiny.table", pd.DataFrame({"k": ["a", "b"], "v": [1.5, 2.5]}))
     record("tiny.finished", time.time())
+    from helpers import plots  # noqa: F401  (figures get their title as alt text)
     import matplotlib.pyplot as plt
     plt.plot([1, 2], [3, 4])
     plt.title("tiny figure")
@@ -68,3 +76,14 @@ def tiny_project(tmp_path: Path) -> dict[str, Path]:
               default: {sleep: 2}
         """))
     return {"notebooks": nbdir, "runs": runs, "reports": tmp_path / "reports"}
+
+
+@pytest.fixture(scope="session")
+def batch():
+    """Every run of runs.yaml executed once into reports/ (reused when nothing changed)."""
+    from helpers.config import REPORTS_DIR
+    from helpers.runner import load_runs, plan_jobs, run_batch
+
+    specs = load_runs()
+    outcomes = run_batch(plan_jobs(specs), REPORTS_DIR, workers=2, specs=specs, progress=False)
+    return REPORTS_DIR, outcomes

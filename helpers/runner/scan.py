@@ -1,0 +1,141 @@
+"""Secret and personal-data scan of an executed notebook's outputs, before any HTML is published.
+
+Kinds of finding: ``private_key`` (PEM headers), ``api_token`` (AWS access key ids, GitHub,
+Slack, Stripe/OpenAI-style ``sk-`` keys, Google API keys, JWTs), ``password_in_url``
+(``scheme://user:password@host``), ``email``, ``phone`` (Korean mobile and landline numbers,
+E.164 numbers) and ``raw_id``: a value of an input file's identifier column (``customer_id``
+and the like) that should have been pseudonymised. Only identifiers that cannot be mistaken for
+a number in a table are checked (at least 4 characters with a letter, or at least 8 digits).
+
+A finding names the code cell and the kind, never the matched text. Known safe patterns are
+allowed by regular expressions in ``notebooks/scan_allow.yaml`` (``allow: [...]``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers.config import NOTEBOOKS_DIR
+
+ALLOW_FILE = NOTEBOOKS_DIR / "scan_allow.yaml"
+ID_COLUMNS = ("customer_id", "user_id", "member_id", "email", "phone")
+MAX_IDS = 2_000_000
+
+PATTERNS: dict[str, re.Pattern[str]] = {
+    "private_key": re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY-----"),
+    "api_token": re.compile(
+        r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"  # AWS access key id
+        r"|\bgh[pousr]_[A-Za-z0-9]{36,}\b"  # GitHub
+        r"|\bxox[abprs]-[A-Za-z0-9-]{10,}\b"  # Slack
+        r"|\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b"  # Stripe
+        r"|\bsk-[A-Za-z0-9_-]{20,}\b"  # OpenAI-style
+        r"|\bAIza[0-9A-Za-z_-]{35}\b"  # Google API key
+        r"|\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),  # JWT
+    "password_in_url": re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@[^\s/]+", re.I),
+    "email": re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+    "phone": re.compile(r"(?<![\d.,])(?:\+82[- ]?1[016789]|01[016789])[- ]?\d{3,4}[- ]?\d{4}(?![\d.,])"
+                        r"|(?<![\w.,])\+[1-9]\d{0,2}[- ]\d{2,4}[- ]\d{3,4}[- ]\d{3,4}(?![\d.,])"),
+}
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    cell: int  # 1-based code-cell number in the source notebook
+    kind: str
+
+    def __str__(self) -> str:
+        return f"code cell {self.cell}: {self.kind}"
+
+
+class PublishBlockedError(RuntimeError):
+    """An output holds a secret or personal data; the report is not published."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        kinds = ", ".join(str(f) for f in findings[:10])
+        more = f" and {len(findings) - 10} more" if len(findings) > 10 else ""
+        super().__init__(f"report not published: the secret/PII scan found {kinds}{more} "
+                         "(allow known safe patterns in notebooks/scan_allow.yaml)")
+
+
+def load_allow(path: Path = ALLOW_FILE) -> list[re.Pattern[str]]:
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [re.compile(p) for p in data.get("allow") or []]
+
+
+def _looks_like_id(value: str) -> bool:
+    return (len(value) >= 4 and any(c.isalpha() for c in value)) or (len(value) >= 8 and value.isdigit())
+
+
+def input_ids(paths: Iterable[Path]) -> set[str]:
+    """Raw identifier values from the id columns of CSV inputs (capped at ``MAX_IDS``)."""
+    ids: set[str] = set()
+    for path in paths:
+        if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():
+            continue
+        with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+            reader = csv.reader(fh)
+            try:
+                header = next(reader)
+            except StopIteration:
+                continue
+            cols = [i for i, h in enumerate(header) if h.strip().lower() in ID_COLUMNS]
+            if not cols:
+                continue
+            for row in reader:
+                for i in cols:
+                    if i < len(row) and _looks_like_id(row[i].strip()):
+                        ids.add(row[i].strip())
+                if len(ids) >= MAX_IDS:
+                    return ids
+    return ids
+
+
+def _texts(output: dict[str, Any]) -> Iterable[str]:
+    if output.get("output_type") == "stream":
+        yield "".join(output.get("text", ""))
+    if output.get("output_type") == "error":
+        yield f"{output.get('ename')}: {output.get('evalue')}"
+        yield "\n".join(output.get("traceback", []))
+    for mime, value in (output.get("data") or {}).items():
+        if mime.startswith("image/") and mime != "image/svg+xml":
+            continue
+        yield value if isinstance(value, str) else "".join(value) if isinstance(value, list) else str(value)
+
+
+def scan_notebook(nb: dict[str, Any], ids: set[str] | None = None,
+                  allow: list[re.Pattern[str]] | None = None) -> list[Finding]:
+    """Findings in every output of an executed notebook (``nb`` as parsed JSON)."""
+    allow = allow or []
+    ids = ids or set()
+    findings: list[Finding] = []
+    code = 0
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code" or "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        code += 1
+        kinds: set[str] = set()
+        for output in cell.get("outputs", []):
+            for text in _texts(output):
+                for kind, pattern in PATTERNS.items():  # a match is blanked so later kinds do not see it
+                    for m in pattern.finditer(text):
+                        if not any(a.search(m.group(0)) for a in allow):
+                            kinds.add(kind)
+                    text = pattern.sub(" ", text)
+                if ids and "raw_id" not in kinds:
+                    for tok in _TOKEN.findall(text):
+                        if tok in ids and not any(a.search(tok) for a in allow):
+                            kinds.add("raw_id")
+                            break
+        findings.extend(Finding(code, k) for k in sorted(kinds))
+    return findings
