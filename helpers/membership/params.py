@@ -1,0 +1,101 @@
+"""Notebook 04's parameters, declared once (the parameters cell is generated from this model).
+
+Light on purpose: no pandas or numpy, because the runner imports it before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from pydantic import Field, field_validator, model_validator
+
+from helpers.params import NotebookParams, data_path
+
+
+class Params(NotebookParams):
+    """Parameters of ``04_membership_value``.
+
+    Examples
+    --------
+    >>> p = Params.build({})
+    >>> p.fee_krw, p.n_months
+    (7890.0, 24)
+    """
+
+    NOTEBOOK = "04_membership_value"
+
+    panel_path: str | None = data_path(
+        None, "your monthly panel CSV (contract membership_panel); None means a synthetic panel "
+              "from the settings below")
+    n_customers: int = Field(4000, ge=100, le=200_000, description="synthetic: customers")
+    n_months: int = Field(24, ge=6, le=120, description="synthetic: months in the panel")
+    min_pre_months: int = Field(6, ge=1, description="synthetic: months before anyone may join, "
+                                                     "below n_months")
+    mean_orders_per_month: float = Field(
+        0.8, gt=0, le=100, description="synthetic: mean latent order rate without membership, "
+                                       "orders per customer-month")
+    propensity_shape: float = Field(
+        0.6, ge=0.05, le=100, description="synthetic: gamma shape of the latent order rate "
+                                          "(smaller means more unequal customers)")
+    member_share: float = Field(0.3, gt=0, lt=1, description="synthetic: share of customers who "
+                                                             "join during the panel")
+    selection_strength: float = Field(
+        3.0, ge=0, le=10, description="synthetic: log-odds of joining per unit log propensity "
+                                      "(0 means no selection)")
+    true_rate_ratio: float = Field(
+        2.0, ge=0.05, le=50, description="synthetic: true causal multiplier of membership on the "
+                                         "order rate (1 means no effect)")
+    true_basket_ratio: float = Field(
+        1.1, ge=0.05, le=50, description="synthetic: true causal multiplier of membership on "
+                                         "order value")
+    basket_krw: float = Field(30000.0, gt=0, le=1e8,
+                              description="synthetic: mean non-member order value, KRW")
+    tenure_basket_growth: float = Field(
+        0.04, ge=0, le=0.5, description="synthetic: member order value growth per month of "
+                                        "tenure, share")
+    fee_krw: float = Field(7890.0, ge=0, le=1e7, description="membership fee, KRW per month (the "
+                                                             "WOW fee from 2024, BDO Digital 2025)")
+    gross_margin: float = Field(0.25, gt=0, le=1,
+                                description="gross margin on member spend, share (assumption)")
+    benefit_cost_per_order_krw: float = Field(
+        3000.0, ge=0, le=1e7, description="cost of free shipping and returns per member order, "
+                                          "KRW (assumption)")
+    veteran_months: int = Field(12, ge=1, le=119, description="tenure (months since joining) "
+                                                              "from which a member is a veteran")
+    new_months: int = Field(3, ge=1, le=119, description="tenure below which a member is new, "
+                                                         "at most veteran_months")
+    horizon_months: int = Field(24, ge=1, le=120, description="lifetime-value horizon, months")
+    annual_discount_rate: float = Field(0.10, ge=0, lt=1,
+                                        description="discount rate for lifetime value, per year")
+    conf_level: float = Field(0.95, gt=0.5, lt=1, description="confidence level of intervals")
+    cdnow_path: str = data_path("data/raw/CDNOW_sample.txt",
+                                "CDNOW transactions (sample or master layout) for the model check")
+    calibration_end: str = Field(
+        "1997-09-30", description="end of the CDNOW calibration period, ISO date (39 weeks in "
+                                  "Fader, Hardie and Lee 2005)")
+    seed: int = Field(7, ge=0, le=2**32 - 1, description="random seed of the synthetic panel and "
+                                                         "the bootstrap")
+
+    @field_validator("calibration_end")
+    @classmethod
+    def _iso_date(cls, value: str) -> str:
+        try:
+            _dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Params:
+        if self.min_pre_months >= self.n_months:
+            raise ValueError(f"min_pre_months ({self.min_pre_months}) must be below n_months "
+                             f"({self.n_months})")
+        if self.new_months > self.veteran_months:
+            raise ValueError(f"new_months ({self.new_months}) must be at most veteran_months "
+                             f"({self.veteran_months})")
+        reach = self.n_months - self.min_pre_months - 1
+        if self.panel_path is None and self.veteran_months > reach:
+            raise ValueError(f"veteran_months ({self.veteran_months}) is out of reach: with "
+                             f"n_months {self.n_months} and min_pre_months {self.min_pre_months} "
+                             f"no synthetic member reaches it; use at most {reach}")
+        return self
