@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from helpers.constants import CURRENCIES
 from helpers.contracts import Column, Schema, register
 
-#: Verification labels of the project's filing research (data/raw/SOURCES.md), strongest first.
+#: Verification labels of the filing figures (defined in data/raw/SOURCES.md), strongest first.
 REVENUE_STATUSES = ("VERIFIED-2", "VERIFIED-1", "CHECK-ROUNDED", "DERIVED", "SECONDARY", "UNVERIFIED")
 REVENUE_UNITS = ("one", "thousand", "million", "billion", "trillion")
 
@@ -21,7 +22,7 @@ FILINGS = register(Schema(
                "total = reported total (used to reconcile)", allowed=("type", "segment", "total")),
         Column("line", "str", "revenue line as named in the filing"),
         Column("amount", "float", "reported amount, in `unit` of `currency`; revenue, never negative", low=0),
-        Column("currency", "str", "ISO code of the reporting currency", allowed=("USD", "KRW")),
+        Column("currency", "str", "ISO code of the reporting currency", allowed=CURRENCIES),
         Column("unit", "str", "scale of `amount`", allowed=REVENUE_UNITS),
         Column("source", "str", "where the figure comes from"),
         Column("status", "str", "verification label (strongest first)", allowed=REVENUE_STATUSES),
@@ -48,7 +49,7 @@ FX_RATES = register(Schema(
     description="Annual average exchange rates: units of `currency` per 1 USD.",
     columns=(
         Column("year", "int", "calendar year of the average", low=1990, high=2100),
-        Column("currency", "str", "ISO code of the quoted currency (USD itself needs no row)", allowed=("KRW",)),
+        Column("currency", "str", "ISO code of the quoted currency (USD itself needs no row)", allowed=tuple(c for c in CURRENCIES if c != "USD")),
         Column("per_usd", "float", "annual average units of `currency` per 1 USD", low=1e-9),
         Column("source", "str", "rate source (series, release)"),
         Column("status", "str", "verification label", allowed=REVENUE_STATUSES),
