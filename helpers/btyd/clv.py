@@ -392,6 +392,46 @@ def expected_purchases(params: Mapping[str, float], t: float, frequency: object,
     return num / den
 
 
+def probability_alive(params: Mapping[str, float], frequency: object, recency: object, T: object) -> np.ndarray:
+    """Probability that each customer is still active at the end of observation (BG/NBD).
+
+    Parameters
+    ----------
+    params : mapping
+        Fitted BG/NBD ``r, alpha, a, b``.
+    frequency, recency, T : array-like
+        Per-customer summary (one time unit).
+
+    Returns
+    -------
+    ndarray of probabilities in (0, 1]; 1 for customers without a repeat purchase.
+
+    Raises
+    ------
+    ValueError
+        If the summary is inconsistent.
+
+    Notes
+    -----
+    Fader, Hardie & Lee (2005), eq. (11):
+
+    .. math:: P(\\text{alive} \\mid x, t_x, T) = \\left[1 + \\delta_{x>0}\\frac{a}{b+x-1}
+              \\left(\\frac{\\alpha+T}{\\alpha+t_x}\\right)^{r+x}\\right]^{-1}
+
+    Examples
+    --------
+    >>> p = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    >>> probability_alive(p, [0, 2], [0.0, 30.43], [38.86, 38.86]).round(3).tolist()
+    [1.0, 0.727]
+    """
+    r, alpha, a, b = (float(params[k]) for k in BGNBD_PARAMS)
+    x, t_x, t_cap = _check_summary(frequency, recency, T)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        odds = np.where(x > 0, a / np.maximum(b + x - 1, 1e-300)
+                        * np.exp((r + x) * (np.log(alpha + t_cap) - np.log(alpha + t_x))), 0.0)
+    return 1.0 / (1.0 + odds)
+
+
 def expected_spend(params: Mapping[str, float], frequency: object, monetary_value: object) -> np.ndarray:
     """Expected value of a customer's future purchase under the Gamma-Gamma model.
 

@@ -160,6 +160,19 @@ def test_expected_purchases_matches_fhl_example_and_lifetimes(cdnow_summary):
     assert clv.expected_purchases(p, 0.0, [1], [2.0], [3.0])[0] == 0.0
 
 
+def test_probability_alive_matches_lifetimes_and_by_hand(cdnow_summary):
+    # x=2, t_x=30.43, T=38.86: 1 / (1 + a/(b+1) ((alpha+T)/(alpha+t_x))^(r+2))
+    p = FHL_2005
+    by_hand = 1 / (1 + p["a"] / (p["b"] + 1) * ((p["alpha"] + 38.86) / (p["alpha"] + 30.43)) ** (p["r"] + 2))
+    assert clv.probability_alive(p, [2], [30.43], [38.86])[0] == pytest.approx(by_hand, rel=1e-12)
+    bgf, _ = _lifetimes_models(p, FH_2013)
+    s = cdnow_summary
+    theirs = bgf.conditional_probability_alive(s["frequency"], s["recency"], s["T"])
+    ours = clv.probability_alive(p, s["frequency"], s["recency"], s["T"])
+    assert ours == pytest.approx(np.asarray(theirs), rel=1e-9)
+    assert (ours[s["frequency"].to_numpy() == 0] == 1).all()
+
+
 def test_clv_matches_lifetimes_weekly_summary(cdnow_spend):
     # lifetimes' customer_lifetime_value with freq="W" steps 4.345 weeks per month and has no
     # margin: ours with periods_per_step=4.345 and margin=1 must agree.
