@@ -49,7 +49,7 @@ class Params(NotebookParams):
     period: Literal[PERIODS] = Field(  # type: ignore[valid-type]
         "FY", description="FY: full year; 9M or Q3: Coupang Inc revenue by type, year to date or quarter")
     breakdown: Literal[BREAKDOWNS] = Field(  # type: ignore[valid-type]
-        "type", description="type: revenue by type; segment: reportable segments")
+        "type", description="type for revenue by type, segment for reportable segments")
     currency: Literal[CURRENCIES] = Field(  # type: ignore[valid-type]
         "USD", description="currency of money figures (ISO code; growth stays in reporting currency)")
     exclude_categories: list[str] = Field(
