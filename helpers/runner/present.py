@@ -61,10 +61,24 @@ def guess_kind(key: str, value: Any) -> str:
     return "number"
 
 
+ACRONYMS = {"roi": "ROI", "mase": "MASE", "yoy": "YoY", "cagr": "CAGR", "clv": "CLV", "bgnbd": "BG/NBD",
+            "gg": "Gamma-Gamma", "cuped": "CUPED", "krw": "KRW", "usd": "USD", "aov": "AOV", "rfm": "RFM", "gmv": "GMV"}
+
+
 def label(key: str) -> str:
-    """A readable label: ``amazon.online_stores.share`` → ``Amazon · online stores · share``."""
-    parts = key.split(".")
-    return " · ".join(p.replace("_", " ") if i else p.replace("_", " ").capitalize() for i, p in enumerate(parts))
+    """A readable label: ``amazon.online_stores.share`` → ``Amazon · online stores · share``.
+
+    Examples
+    --------
+    >>> label("amazon.online_stores.share"), label("backtest_mase"), label("incremental_roi_low")
+    ('Amazon · online stores · share', 'Backtest MASE', 'Incremental ROI low')
+    """
+    out = []
+    for i, part in enumerate(key.split(".")):
+        words = [ACRONYMS.get(w, w) for w in part.split("_")]
+        text = " ".join(words)
+        out.append(text if i or text[:1].isupper() else text[:1].upper() + text[1:])
+    return " · ".join(out)
 
 
 def format_result(key: str, value: Any, currency: str | None = None, kind: str | None = None) -> str:
