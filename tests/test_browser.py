@@ -19,6 +19,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: Size budget of one code-hidden report (figures are embedded PNGs; the largest today is about 0.9 MB).
+MAX_REPORT_BYTES = 2_500_000
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -38,6 +40,8 @@ def browser():
 def check_page(browser, path: Path, run: str | None, shot: Path | None) -> list[str]:
     """Problems a reader would see on one page."""
     problems: list[str] = []
+    if path.stat().st_size > MAX_REPORT_BYTES:
+        problems.append(f"{path.stat().st_size / 1e6:.1f} MB, over the {MAX_REPORT_BYTES / 1e6:.1f} MB budget")
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
 
