@@ -87,6 +87,20 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         outcomes = run_batch(jobs, tmp / "reports", workers=workers, specs=specs, progress=False, force=True)
         wall = time.perf_counter() - started
+        cells = 0.0
+        for o in outcomes:
+            nb = tmp / "reports" / o.notebook / f"{o.run}.ipynb"
+            if nb.is_file():
+                import json
+
+                data = json.loads(nb.read_text(encoding="utf-8"))
+                cells += sum((c.get("metadata", {}).get("papermill", {}) or {}).get("duration") or 0 for c in data["cells"])
+        total = {k: sum(o.phases.get(k, 0) for o in outcomes) for k in ("execute", "scan", "render")}
+        runs_sum = sum(o.duration for o in outcomes)
+        print("where a run's time goes (sums over runs, seconds):")
+        print(f"  cells executing {cells:7.1f} | kernel start + papermill {total['execute'] - cells:7.1f} | "
+              f"scan {total['scan']:5.1f} | render (2 HTML) {total['render']:6.1f} | "
+              f"fork, publish, rest {runs_sum - sum(total.values()):6.1f}")
     failed = [f"{o.notebook}/{o.run}" for o in outcomes if o.status != "ok"]
     ratio = wall / serial_sum
     loop_ratio = wall / loop_sum

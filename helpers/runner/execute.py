@@ -49,6 +49,7 @@ class Outcome:
     adhoc: bool = False
     cache_key: dict[str, str] = field(default_factory=dict)
     reused_from: str = ""  # for a cached run: when the reused report was made
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: execute (kernel start + cells), scan, render
 
 
 def kernel_env() -> dict[str, str]:
@@ -164,13 +165,16 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None,
         elif proc.exitcode != 0:
             status = "failed"
         output = err_file.read_text(encoding="utf-8", errors="replace") if err_file.is_file() else ""
+        phases_file = Path(spec_name + ".phases.json")
+        phases = json.loads(phases_file.read_text()) if phases_file.is_file() else {}
     finally:
         Path(spec_name).unlink(missing_ok=True)
+        Path(spec_name + ".phases.json").unlink(missing_ok=True)
         err_file.unlink(missing_ok=True)
     duration = time.monotonic() - started
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     outcome = Outcome(job.notebook, job.run, status, job.parameters, round(duration, 2), finished,
-                      started=started_wall, adhoc=job.adhoc)
+                      started=started_wall, adhoc=job.adhoc, phases=phases)
     try:
         if status == "ok":
             outcome.results = read_results(tmp_nb)
@@ -263,6 +267,16 @@ def _run_in_child(nb_path: str, out_path: str, spec_file: str, cwd: str, html_pa
 
     with open(spec_file, encoding="utf-8") as fh:
         job = yaml.safe_load(fh)
+    phases: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name] = round(now - clock, 3)
+        clock = now
+        Path(spec_file + ".phases.json").write_text(json.dumps(phases), encoding="utf-8")
+
     try:
         pm.execute_notebook(nb_path, out_path, parameters=job["parameters"], kernel_name=KERNEL_NAME, cwd=cwd,
                             progress_bar=False, log_output=False)
@@ -272,13 +286,16 @@ def _run_in_child(nb_path: str, out_path: str, spec_file: str, cwd: str, html_pa
     except Exception as exc:  # kernel died, notebook unreadable, ...: report, do not render
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_PAPERMILL
+    lap("execute")
     nb = json.loads(Path(out_path).read_text(encoding="utf-8"))
     findings = scan_notebook(nb, input_ids(Path(p) for p in job.get("inputs", [])), load_allow())
+    lap("scan")
     if findings:
         print(f"PublishBlockedError: {PublishBlockedError(findings)}", file=sys.stderr)
         return EXIT_SCAN
     render_reports(Path(out_path), Path(html_path), Path(nocode_path), job=job,
                    headline=[tuple(h) for h in job.get("headline", [])])
+    lap("render")
     return 0
 
 
