@@ -26,6 +26,12 @@ PLOT_NAMES = {"plt", "ax", "axes", "fig", "sns", "ax1", "ax2", "mpl"}
 PLOT_METHODS = {"plot", "bar", "barh", "scatter", "hist", "subplots", "figure", "axhline", "axvline", "fill_between",
                 "set_title", "set_xlabel", "set_ylabel", "legend", "errorbar", "heatmap", "lineplot", "barplot",
                 "imshow", "tight_layout", "savefig", "suptitle", "annotate", "text"}
+DATA_METHODS = {"sum", "mean", "median", "std", "var", "min", "max", "idxmax", "idxmin", "quantile", "count",
+                "groupby", "pivot", "pivot_table", "agg", "aggregate", "apply", "map", "transform", "round",
+                "sort_values", "sort_index", "drop", "merge", "join", "concat", "cumsum", "value_counts", "unique",
+                "nunique", "reset_index", "set_index", "rename", "astype", "query", "assign", "fillna", "dropna",
+                "head", "tail", "nlargest", "nsmallest", "diff", "pct_change", "resample", "rolling", "melt",
+                "stack", "unstack", "to_string", "describe", "corr"}
 NOT_IN_NOTEBOOKS = (ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp, ast.IfExp, ast.ListComp, ast.SetComp,
                     ast.DictComp, ast.GeneratorExp, ast.Lambda, ast.JoinedStr, ast.For, ast.While, ast.If,
                     ast.With, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.AugAssign,
@@ -65,13 +71,15 @@ def violations(source: str) -> list[str]:
             base = node.func.value
             if (isinstance(base, ast.Name) and base.id in PLOT_NAMES) or node.func.attr in PLOT_METHODS:
                 found.append(f"line {node.lineno}: plotting call {ast.unparse(node.func)}")
+            elif node.func.attr in DATA_METHODS:
+                found.append(f"line {node.lineno}: data manipulation {ast.unparse(node.func)}(...)")
     return found
 
 
 @pytest.mark.parametrize("source", [
     "roi = paid / cost", "x = [r for r in rows]", "if verdict:\n    print('pays off')",
     "display(Markdown(f'ROI {roi:.2f}'))", "fig, ax = plt.subplots()", "ax.bar(['a'], [1])",
-    "share = table['x'].sum()", "ok = roi > breakeven", "import pandas as pd", "t = df.iloc[0:5]",
+    "share = table['x'].sum()", "ok = roi > breakeven", "by_day = orders.groupby('day')", "import pandas as pd", "t = df.iloc[0:5]",
     "def f():\n    return 1",
 ])
 def test_the_convention_check_refuses_a_notebook_that_computes(source):
