@@ -5,10 +5,12 @@
   ``coupon_orders``, ``coupon_audience``, ``coupon_truth``, ``past_campaigns``;
 * :mod:`~helpers.coupons.load` — ``load_campaign`` and ``clean_log`` (row-level exclusions);
 * :mod:`~helpers.coupons.metrics` — review metrics, attributional ROI, order economics, breakdowns;
-* :mod:`~helpers.coupons.incrementality` — holdout outcomes, incremental ROI and its bootstrap;
+* :mod:`~helpers.coupons.windows` — pre, campaign and post periods per customer; the net
+  incremental effect with CUPED, incremental new buyers, P(ROI > break-even), the holdout size;
+* :mod:`~helpers.coupons.past` — the ``past_campaigns`` table notebook 03 reads;
 * :mod:`~helpers.coupons.simulate` — the seeded generator of the shipped synthetic data;
-* :mod:`~helpers.coupons.report` — what the notebook shows: the review, tables, figures, prose,
-  verdicts and the recorded results.
+* :mod:`~helpers.coupons.report` — what the notebook shows: the review, verdict, tables, prose and
+  the recorded results; :mod:`~helpers.coupons.figures` — its figures.
 
 Only ``Params`` is imported eagerly (the runner imports this package before any kernel starts);
 the other public names below load their module on first use.
@@ -22,10 +24,12 @@ from typing import Any
 from helpers.coupons.params import Params
 
 _LAZY = {
-    "load": ("QUALITY_RULES", "CampaignData", "load_campaign", "clean_log"),
+    "load": ("QUALITY_RULES", "WINDOW_RULES", "CampaignData", "load_campaign", "clean_log", "campaign_window"),
     "metrics": ("BREAKDOWNS", "coupon_uses", "review_table", "roi_by_campaign", "order_economics",
-                "roi_spread"),
-    "incrementality": ("customer_outcomes", "incrementality", "roi_comparison", "breakeven_verdict"),
+                "roi_spread", "collection_by_channel", "aliased_dimensions"),
+    "windows": ("Windows", "observed_windows", "customer_windows", "incremental_effects", "holdout_needed",
+                "daily_paid", "breakeven_verdict"),
+    "past": ("past_campaigns",),
     "simulate": ("BatchSpec", "CampaignSpec", "MAIN_CAMPAIGNS", "simulate_campaign", "simulate_past_campaigns",
                  "write_synthetic"),
 }

@@ -20,6 +20,7 @@ from helpers.coupons.schemas import (
     COUPON_ORDERS,
     COUPON_TRUTH,
 )
+from helpers.coupons.windows import Windows, observed_windows
 
 #: Row-level rules: (table, rule, what it means). Rows breaking one are excluded and counted.
 QUALITY_RULES = (
@@ -33,6 +34,13 @@ QUALITY_RULES = (
     ("coupon_events", "below_min_order", "order's gross amount below the coupon's min_order"),
     ("coupon_events", "used_twice", "same coupon instance (coupon_id, customer_id) used again"),
     ("coupon_events", "collected_twice", "same coupon instance listed again, unused"),
+)
+
+#: Checks of the periods around the campaign (rows counted in the quality table; fallbacks stated).
+WINDOW_RULES = (
+    ("orders", "outside_windows", "an audience order before the pre-period or after the post-period"),
+    ("orders", "pre_period_short", "the orders cover fewer pre-period days than `pre_days` asks"),
+    ("orders", "post_period_short", "the orders cover fewer post-period days than `post_days` asks"),
 )
 
 
@@ -52,6 +60,63 @@ class CampaignData:
     quality: pd.DataFrame
     truth: pd.DataFrame | None = field(default=None)
     synthetic: bool = False
+    windows: Windows | None = None
+
+
+def campaign_window(batches: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of a campaign, which all its batches must share.
+
+    Raises
+    ------
+    DataContractError
+        If the batches are empty or disagree on ``start`` or ``end``.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"start": pd.to_datetime(["2026-03-02"] * 2), "end": pd.to_datetime(["2026-03-08"] * 2)})
+    >>> [f"{d:%Y-%m-%d}" for d in campaign_window(b)]
+    ['2026-03-02', '2026-03-08']
+    """
+    if batches.empty:
+        raise DataContractError("campaigns: the campaign has no batches")
+    for col in ("start", "end"):
+        values = batches[col].unique()
+        if len(values) != 1:
+            raise DataContractError(f"campaigns: the batches of one campaign must share one {col!r}, found "
+                                    f"{sorted(str(pd.Timestamp(v).date()) for v in values)}")
+    return pd.Timestamp(batches["start"].iloc[0]), pd.Timestamp(batches["end"].iloc[0])
+
+
+def restrict_to_windows(orders: pd.DataFrame, audience: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                        pre_days: int, post_days: int) -> tuple[pd.DataFrame, Windows, pd.DataFrame]:
+    """Drop audience orders outside every period; measure the periods the data cover.
+
+    Returns the kept orders, the observed :class:`~helpers.coupons.windows.Windows` and the rows of
+    :data:`WINDOW_RULES` for the quality table (a shorter period than asked is a stated fallback).
+
+    Examples
+    --------
+    >>> od = pd.DataFrame({"customer_id": ["a", "a"], "ordered_at": pd.to_datetime(["2025-12-01", "2026-03-03"])})
+    >>> aud = pd.DataFrame({"customer_id": ["a"]})
+    >>> kept, w, q = restrict_to_windows(od, aud, pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-08"), 28, 14)
+    >>> len(kept), w.pre_days, q["rows_excluded"].tolist()
+    (1, 0, [1, 0, 0])
+    """
+    day = pd.Timedelta(days=1)
+    mine = orders["customer_id"].isin(audience["customer_id"])
+    t = orders["ordered_at"]
+    outside = mine & ((t < start - pre_days * day) | (t >= end + (post_days + 1) * day))
+    kept = orders[~outside].reset_index(drop=True)
+    windows = observed_windows(kept[kept["customer_id"].isin(audience["customer_id"])], start, end,
+                               pre_days, post_days)
+    pre_note = next((n for n in windows.notes if "pre-period" in n), "")
+    post_note = next((n for n in windows.notes if "post-period" in n), "")
+    meanings = [WINDOW_RULES[0][2], pre_note or WINDOW_RULES[1][2], post_note or WINDOW_RULES[2][2]]
+    quality = pd.DataFrame([(tb, rule, m, n) for (tb, rule, _), m, n in
+                            zip(WINDOW_RULES, meanings, [int(outside.sum()), 0, 0], strict=True)],
+                           columns=["table", "rule", "meaning", "rows_excluded"])
+    quality["fallback"] = [False, bool(pre_note), bool(post_note)]
+    return kept, windows, quality
 
 
 def load_campaign(p: Params) -> CampaignData:
@@ -83,7 +148,7 @@ def load_campaign(p: Params) -> CampaignData:
     --------
     >>> data = load_campaign(Params())
     >>> data.campaign_id, data.currency, len(data.quality)
-    ('FEST-2026-03', 'KRW', 10)
+    ('FEST-2026-03', 'KRW', 13)
     """
     paths = {name: contracts.require_file(name, getattr(p, name))
              for name in ("campaigns_path", "events_path", "orders_path", "audience_path")}
@@ -110,6 +175,9 @@ def load_campaign(p: Params) -> CampaignData:
     audience = audience[audience["campaign_id"] == p.campaign_id].reset_index(drop=True)
     if audience.empty:
         raise DataContractError(f"{paths['audience_path']}: no rows for campaign_id {p.campaign_id!r}")
+    start, end = campaign_window(batches)
+    orders, windows, window_quality = restrict_to_windows(orders, audience, start, end, p.pre_days, p.post_days)
+    quality = pd.concat([quality.assign(fallback=False), window_quality], ignore_index=True)
     truth = None
     if truth_path is not None:
         truth_all = contracts.load_csv(truth_path, COUPON_TRUTH, param="truth_path")
@@ -117,7 +185,7 @@ def load_campaign(p: Params) -> CampaignData:
         if truth.empty:
             truth = None
     return CampaignData(p.campaign_id, p.currency, batches, events, orders, audience, quality, truth,
-                        synthetic=truth_path is not None)
+                        synthetic=truth_path is not None, windows=windows)
 
 
 def _check_coupon_ids(events: pd.DataFrame, campaigns: pd.DataFrame, source: str = "coupon_events") -> None:

@@ -207,8 +207,8 @@ def roi_by_campaign(campaigns: pd.DataFrame, coupon_events: pd.DataFrame,
     >>> from helpers.coupons.load import load_campaign
     >>> from helpers.coupons.params import Params
     >>> d = load_campaign(Params())
-    >>> float(roi_by_campaign(d.batches, d.events, d.orders)["roi"].round(2).iloc[0])
-    6.23
+    >>> roi_by_campaign(d.batches, d.events, d.orders)[["campaign_id", "currency"]].values.tolist()
+    [['FEST-2026-03', 'KRW']]
     """
     contracts.require_columns(campaigns, COUPON_CAMPAIGNS.names, source="campaigns")
     events, orders, _quality = clean_log(campaigns, coupon_events, orders)
@@ -334,3 +334,62 @@ def roi_spread(tables: dict[str, pd.DataFrame]) -> pd.Series:
     """
     spread = pd.Series({dim: float(t["roi"].max() - t["roi"].min()) for dim, t in tables.items()}, dtype=float)
     return spread.sort_values(ascending=False)
+
+
+def collection_by_channel(batches: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Coupons issued and collected per channel; a pushed coupon is "collected" by construction.
+
+    Returns
+    -------
+    DataFrame
+        Index ``channel`` (``collected``, ``pushed``, as present): ``batches, issued, collected,
+        collection_rate``. Only the ``collected`` row measures customers' interest; the campaign's
+        collection rate over all batches mixes in pushed coupons at 100%.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"coupon_id": ["A", "P"], "channel": ["collected", "pushed"], "issued_qty": [10, 5]})
+    >>> e = pd.DataFrame({"coupon_id": ["A"] * 4 + ["P"] * 5})
+    >>> collection_by_channel(b, e)["collection_rate"].tolist()
+    [0.4, 1.0]
+    """
+    contracts.require_columns(batches, ["coupon_id", "channel", "issued_qty"], source="campaigns")
+    collected = events["coupon_id"].value_counts()
+    b = batches.assign(collected=batches["coupon_id"].map(collected).fillna(0).astype("int64"))
+    out = b.groupby("channel").agg(batches=("coupon_id", "size"), issued=("issued_qty", "sum"),
+                                   collected=("collected", "sum"))
+    out["collection_rate"] = _ratio(out["collected"], out["issued"])
+    return out
+
+
+def aliased_dimensions(batches: pd.DataFrame, dims: tuple[str, ...] = BREAKDOWNS) -> pd.DataFrame:
+    """Which breakdown dimensions split the batches the same way (aliased), or not at all.
+
+    Two dimensions are *aliased* when they group the campaign's batches identically (e.g. every
+    pushed batch is the only ``app_push`` one): their ROI breakdowns are the same comparison and the
+    data cannot say which of them matters. A dimension with one value cannot be compared at all.
+
+    Returns
+    -------
+    DataFrame
+        Index ``dimension``: ``groups`` (distinct values), ``aliased_with`` (comma-separated, "" if
+        none), ``comparable`` (at least two groups).
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"kind": ["threshold", "no_threshold"], "channel": ["collected", "pushed"],
+    ...                   "stackable": [False, False]})
+    >>> aliased_dimensions(b, ("kind", "channel", "stackable"))["aliased_with"].tolist()
+    ['channel', 'kind', '']
+    """
+    codes = {d: tuple(pd.factorize(batches[d].astype(str))[0]) for d in dims}
+    rows = []
+    for d in dims:
+        groups = len(set(codes[d]))
+        same = [o for o in dims if o != d and groups > 1 and _same_partition(codes[d], codes[o])]
+        rows.append({"dimension": d, "groups": groups, "aliased_with": ", ".join(same), "comparable": groups > 1})
+    return pd.DataFrame(rows).set_index("dimension")
+
+
+def _same_partition(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return len(set(a)) == len(set(b)) == len(set(zip(a, b, strict=True)))

@@ -16,6 +16,8 @@ from helpers.params import NotebookParams, data_path
 
 #: How the targeted-vs-holdout difference treats per-customer amounts.
 HOLDOUT_MODES = ("difference", "winsorized")
+#: Which incremental ROI the verdict uses.
+ROI_BASES = ("net", "in_window")
 
 
 class Params(NotebookParams):
@@ -35,7 +37,7 @@ class Params(NotebookParams):
     events_path: str = data_path("data/synthetic/coupons_events.csv",
                                  "one row per coupon instance (contract coupon_events)")
     orders_path: str = data_path("data/synthetic/coupons_orders.csv",
-                                 "the audience's orders in the window (contract coupon_orders)")
+                                 "the audience's orders, pre-period to post-period (contract coupon_orders)")
     audience_path: str = data_path("data/synthetic/coupons_audience.csv",
                                    "eligible customers, targeted or holdout (contract coupon_audience)")
     truth_path: str | None = data_path("data/synthetic/coupons_truth.csv",
@@ -45,6 +47,14 @@ class Params(NotebookParams):
     currency: Literal[CURRENCIES] = Field("KRW", description="currency of the campaign's amounts")
     gross_margin: float = Field(KURLY_GROSS_MARGIN_2021, gt=0, lt=1,
                                 description="gross margin on gross order amount, share; Kurly 2021 per Yozm IT (2024)")
+    pre_days: int = Field(28, ge=0, le=365, description="days before the campaign whose spend is the CUPED "
+                          "covariate; 0 turns the adjustment off")
+    post_days: int = Field(14, ge=0, le=180, description="days after the campaign in which a pull-forward dip "
+                           "is measured")
+    roi_basis: Literal[ROI_BASES] = Field("net", description="ROI the verdict uses: net (campaign plus post "
+                                          "window) or in_window (campaign window only)")
+    cuped: bool = Field(True, description="regression adjustment on pre-period spend (CUPED)")
+    min_holdout: int = Field(200, ge=2, description="fewest holdout customers accepted, customers")
     holdout_mode: Literal[HOLDOUT_MODES] = Field(
         "difference", description="holdout comparison: difference of means, or winsorized (amounts capped at "
                                   "the pooled 1st and 99th percentiles)")

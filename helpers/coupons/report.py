@@ -1,33 +1,40 @@
-"""What notebook 02 shows: the review of one campaign, its tables, figures, prose and verdict.
+"""What notebook 02 shows: the review of one campaign, its verdict, tables, prose and results.
 
-:func:`review` runs the metrics in the notebook's order and returns a :class:`Review`; every
-other function turns a review into something to display (a formatted table, a Figure, Markdown)
-or records its headline numbers (:func:`record_results`). Prose is built from the results and the
-parameters, never from hard-coded numbers.
+:func:`review` runs the metrics in the notebook's order and returns a :class:`Review`; the other
+functions turn it into formatted tables, Markdown built from the results and the parameters
+(never from hard-coded numbers), or record its headline numbers (:func:`record_results`). The
+figures are in :mod:`helpers.coupons.figures`.
 """
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from helpers import plots, privacy
-from helpers.contracts import DataContractError
-from helpers.coupons.incrementality import (
-    breakeven_verdict,
-    customer_outcomes,
-    incrementality,
-    roi_comparison,
+from helpers.coupons.load import CampaignData, campaign_window
+from helpers.coupons.metrics import (
+    BREAKDOWNS,
+    aliased_dimensions,
+    collection_by_channel,
+    order_economics,
+    review_table,
+    roi_spread,
 )
-from helpers.coupons.load import CampaignData
-from helpers.coupons.metrics import BREAKDOWNS, order_economics, review_table, roi_spread
 from helpers.coupons.params import Params
+from helpers.coupons.windows import (
+    breakeven_verdict,
+    customer_windows,
+    holdout_needed,
+    incremental_effects,
+)
 from helpers.results import record
 from helpers.tables import table
+
+__all__ = ["Review", "review", "campaign_window", "record_results"]
 
 #: How each column of a review table is shown.
 REVIEW_KINDS = {"issued": "count", "collected": "count", "collection_rate": "pct", "used": "count",
@@ -38,6 +45,16 @@ REVIEW_KINDS = {"issued": "count", "collected": "count", "collection_rate": "pct
 #: Result keys recorded from the campaign summary (row ``all`` of the review table).
 SUMMARY_KEYS = ("collected", "collection_rate", "usage_rate", "effective_usage_rate", "coupon_payment_amount",
                 "coupon_cost", "roi", "new_buyers")
+
+#: The verdict (recorded label), from where the interval lies relative to break-even.
+VERDICTS = {"above": "pays off", "below": "does not pay off",
+            "not clearly above or below": "cannot tell at this sample size"}
+#: The verdict as a sentence.
+VERDICT_SENTENCES = {"above": "The coupons pay off", "below": "The coupons do not pay off",
+                     "not clearly above or below": "At this sample size we cannot tell whether the coupons pay off"}
+
+#: Power of the holdout-size calculation.
+POWER = 0.8
 
 
 @dataclass
@@ -50,10 +67,13 @@ class Review:
     end: pd.Timestamp
     summary: pd.DataFrame
     breakdowns: dict[str, pd.DataFrame]
+    aliases: pd.DataFrame
+    collection: pd.DataFrame
     economics: pd.DataFrame
-    outcomes: pd.DataFrame
-    incremental: pd.DataFrame
+    customers: pd.DataFrame
+    effects: dict[str, Any]
     comparison: pd.DataFrame
+    decision: dict[str, Any]
 
     @property
     def headline(self) -> pd.Series:
@@ -67,73 +87,115 @@ class Review:
     def breakeven(self) -> float:
         return float(self.economics.loc["breakeven_roi", "value"])
 
-
-def campaign_window(batches: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of a campaign, which all its batches must share.
-
-    Raises
-    ------
-    DataContractError
-        If the batches are empty or disagree on ``start`` or ``end``.
-
-    Examples
-    --------
-    >>> b = pd.DataFrame({"start": pd.to_datetime(["2026-03-02"] * 2), "end": pd.to_datetime(["2026-03-08"] * 2)})
-    >>> [f"{d:%Y-%m-%d}" for d in campaign_window(b)]
-    ['2026-03-02', '2026-03-08']
-    """
-    if batches.empty:
-        raise DataContractError("campaigns: the campaign has no batches")
-    for col in ("start", "end"):
-        values = batches[col].unique()
-        if len(values) != 1:
-            raise DataContractError(f"campaigns: the batches of one campaign must share one {col!r}, found "
-                                    f"{sorted(str(pd.Timestamp(v).date()) for v in values)}")
-    return pd.Timestamp(batches["start"].iloc[0]), pd.Timestamp(batches["end"].iloc[0])
+    @property
+    def estimates(self) -> pd.DataFrame:
+        return self.effects["estimates"]
 
 
 def review(data: CampaignData, p: Params) -> Review:
     """Review one loaded campaign with the notebook's parameters.
+
+    Raises
+    ------
+    DataContractError
+        No holdout, a holdout smaller than ``min_holdout``, batches that disagree on the window.
 
     Examples
     --------
     >>> from helpers.coupons.load import load_campaign
     >>> p = Params.build({"n_boot": 200})
     >>> r = review(load_campaign(p), p)
-    >>> round(float(r.headline["roi"]), 2), sorted(r.breakdowns) == sorted(BREAKDOWNS)
-    (6.23, True)
+    >>> sorted(r.breakdowns) == sorted(BREAKDOWNS), r.decision["verdict"] in VERDICTS.values()
+    (True, True)
     """
     b, ev, od = data.batches, data.events, data.orders
     start, end = campaign_window(b)
     summary = review_table(b, ev, od)
     breakdowns = {dim: review_table(b, ev, od, by=dim) for dim in BREAKDOWNS}
     economics = order_economics(b, ev, od, p.gross_margin)
-    outcomes = customer_outcomes(od, data.audience, start, end, p.gross_margin)
-    incremental = incrementality(outcomes, float(summary.loc["all", "coupon_cost"]), data.currency,
-                                 mode=p.holdout_mode, n_boot=p.n_boot, confidence=p.confidence, seed=p.seed)
-    comparison = roi_comparison(summary, incremental, data.truth)
-    return Review(data, p, start, end, summary, breakdowns, economics, outcomes, incremental, comparison)
+    breakeven = float(economics.loc["breakeven_roi", "value"])
+    windows = data.windows
+    customers = customer_windows(od, data.audience, windows, p.gross_margin)
+    cost = float(summary.loc["all", "coupon_cost"])
+    effects = incremental_effects(customers, cost, breakeven, cuped=p.cuped and windows.pre_days > 0,
+                                  mode=p.holdout_mode, n_boot=p.n_boot, confidence=p.confidence, seed=p.seed,
+                                  min_holdout=p.min_holdout)
+    comparison = _comparison(summary, effects["estimates"], data.truth, p.roi_basis)
+    decision = _decide(effects, cost, breakeven, p)
+    return Review(data, p, start, end, summary, breakdowns, aliased_dimensions(b), collection_by_channel(b, ev),
+                  economics, customers, effects, comparison, decision)
 
 
-def verdict(r: Review) -> str:
-    """Where the incremental ROI interval lies relative to break-even: above, below, not clearly."""
-    inc = r.comparison.loc["incremental"]
-    return breakeven_verdict(float(inc["low"]), float(inc["high"]), r.breakeven)
+def _comparison(summary: pd.DataFrame, est: pd.DataFrame, truth: pd.DataFrame | None, basis: str) -> pd.DataFrame:
+    attr, cost = float(summary["roi"].iloc[0]), float(summary["coupon_cost"].iloc[0])
+    rows = [("attributional", attr, math.nan, math.nan)]
+    for name, key in (("incremental_in_window", "incremental_roi_in_window"), ("incremental_net", "incremental_roi")):
+        rows.append((name, *est.loc[key, ["estimate", "low", "high"]].astype(float)))
+    if truth is not None and not truth.empty:
+        t = truth.iloc[0]
+        if "true_incremental_paid_in_window" in truth.columns:
+            rows.append(("true_in_window", float(t["true_incremental_paid_in_window"]) / cost, math.nan, math.nan))
+        rows.append(("true_net", float(t["true_incremental_paid"]) / cost, math.nan, math.nan))
+    chosen = est.loc["incremental_roi" if basis == "net" else "incremental_roi_in_window", "estimate"]
+    rows.append(("overstatement_factor", attr / chosen if chosen > 0 else math.nan, math.nan, math.nan))
+    rows.append(("roi_gap", attr - chosen, math.nan, math.nan))
+    return pd.DataFrame(rows, columns=["measure", "roi", "low", "high"]).set_index("measure")
 
 
-def record_results(r: Review) -> dict[str, float]:
+def _decide(effects: dict[str, Any], cost: float, breakeven: float, p: Params) -> dict[str, Any]:
+    est = effects["estimates"]
+    net = p.roi_basis == "net"
+    row = est.loc["incremental_roi" if net else "incremental_roi_in_window"]
+    where = breakeven_verdict(float(row["low"]), float(row["high"]), breakeven)
+    sd = effects["sd"]
+    suffix = "" if net else "_in_window"
+    needed = None
+    if where == "not clearly above or below":
+        n = holdout_needed(sd["targeted" + suffix], sd["holdout" + suffix], effects["n"]["targeted"], cost,
+                           float(row["estimate"]), breakeven, p.confidence, POWER)
+        needed = n if math.isfinite(n) else None
+    return {"basis": p.roi_basis, "roi": float(row["estimate"]), "low": float(row["low"]),
+            "high": float(row["high"]), "breakeven": breakeven, "where": where, "verdict": VERDICTS[where],
+            "prob_profitable": effects["prob_profitable" if net else "prob_profitable_in_window"],
+            "holdout_needed": needed, "holdout_now": effects["n"]["holdout"]}
+
+
+def _finite(value: Any) -> Any:
+    """A number for :func:`record`, or None where it is undefined (never a silent NaN)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def record_results(r: Review) -> dict[str, Any]:
     """Record the headline numbers under their stable keys; return them."""
-    inc = r.incremental
-    out: dict[str, float] = {name: r.headline[name] for name in SUMMARY_KEYS}
+    est, d, eff = r.estimates, r.decision, r.effects
+    basis_paid = "incremental_paid" if d["basis"] == "net" else "incremental_paid_in_window"
+    collected = r.collection["collection_rate"].get("collected")
+    out: dict[str, Any] = {name: r.headline[name] for name in SUMMARY_KEYS}
     out.update({
         "breakeven_roi": r.breakeven,
-        "incremental_roi": inc.loc["incremental_roi", "estimate"],
-        "incremental_roi_low": inc.loc["incremental_roi", "low"],
-        "incremental_roi_high": inc.loc["incremental_roi", "high"],
-        "incremental_paid": inc.loc["incremental_paid", "estimate"],
-        "incremental_profit": inc.loc["incremental_profit", "estimate"],
+        "incremental_roi": d["roi"], "incremental_roi_low": d["low"], "incremental_roi_high": d["high"],
+        "incremental_paid": est.loc[basis_paid, "estimate"],
         "roi_gap": r.comparison.loc["roi_gap", "roi"],
+        "cuped_variance_reduction": eff["cuped_variance_reduction"],
+        "cuped_applied": eff["cuped_applied"],
+        "interval_width_raw": eff["width_raw"], "interval_width_cuped": eff["width_cuped"],
+        "prob_profitable": d["prob_profitable"],
+        "verdict": d["verdict"],
+        "holdout_needed": d["holdout_needed"],
+        "collection_rate_collected": collected,
+        "aliased_breakdowns": "; ".join(f"{i}={a}" for i, a in r.aliases["aliased_with"].items() if a),
     })
+    for measure, key in (("incremental_roi_in_window", "incremental_roi_in_window"),
+                         ("incremental_paid_in_window", "incremental_paid_in_window"),
+                         ("incremental_paid_post", "incremental_paid_post"),
+                         ("incremental_profit", "incremental_profit"),
+                         ("incremental_new_buyers", "incremental_new_buyers")):
+        out[key] = est.loc[measure, "estimate"]
+        out[f"{key}_low"], out[f"{key}_high"] = est.loc[measure, "low"], est.loc[measure, "high"]
+    out = {k: (_finite(v) if isinstance(v, float) else v) for k, v in out.items()}
     for name, value in out.items():
         record(name, value)
     return out
@@ -164,15 +226,25 @@ def batches_table(r: Review):
 
 def events_sample(r: Review, n: int = 5):
     """The first ``n`` rows of the coupon log, customer ids pseudonymised."""
-    return table(privacy.pseudonymise_columns(r.data.events.head(n)),
-                 {"collected_at": "text", "used_at": "text"},
+    return table(privacy.pseudonymise_columns(r.data.events.head(n)), {"collected_at": "text", "used_at": "text"},
                  caption=f"First {n} coupon instances (customer ids pseudonymised)")
 
 
 def quality_table(r: Review):
-    """Rows excluded per row-level rule."""
-    return table(r.data.quality, {"rows_excluded": "count"},
-                 caption="Rows excluded, each under the first rule it breaks")
+    """Rows excluded per row-level rule, and the stated fallbacks of the periods."""
+    return table(r.data.quality, {"rows_excluded": "count", "fallback": "bool"},
+                 caption="Rows excluded (each under the first rule it breaks) and fallbacks taken")
+
+
+def windows_table(r: Review):
+    """The three periods as the data cover them."""
+    w, p = r.data.windows, r.params
+    day = pd.Timedelta(days=1)
+    rows = [("pre-period (CUPED covariate)", w.pre_start, w.start - day, p.pre_days, w.pre_days),
+            ("campaign window", w.start, w.end, (w.end - w.start).days + 1, (w.end - w.start).days + 1),
+            ("post window (pull-forward dip)", w.end + day, w.post_end, p.post_days, w.post_days)]
+    df = pd.DataFrame(rows, columns=["period", "from", "to", "days asked", "days in the data"])
+    return table(df, {"from": "date", "to": "date"}, caption="Periods around the campaign")
 
 
 def breakdown_table(r: Review, dim: str):
@@ -180,9 +252,19 @@ def breakdown_table(r: Review, dim: str):
     t = r.breakdowns[dim]
     shown = t.copy()
     if dim == "face_value":
-        shown.index = [plots.format_money(v, r.currency, decimals=0) for v in t.index]
-        shown.index.name = dim
+        shown.index = pd.Index([plots.format_money(v, r.currency, decimals=0) for v in t.index], name=dim)
     return table(shown, REVIEW_KINDS, currency=r.currency, caption=f"Review metrics by {dim.replace('_', ' ')}")
+
+
+def collection_table(r: Review):
+    """Collection by channel: pushed coupons are 'collected' by construction, so they are shown apart."""
+    return table(r.collection, {"collection_rate": "pct", "issued": "count", "collected": "count"},
+                 caption="Collection by channel (the collection rate that measures interest is the collected row)")
+
+
+def aliases_table(r: Review):
+    """Breakdown dimensions that split the batches identically (aliased) or not at all."""
+    return table(r.aliases, {"comparable": "bool"}, caption="Can the breakdowns be told apart?")
 
 
 def economics_table(r: Review):
@@ -193,12 +275,15 @@ def economics_table(r: Review):
                  headers={"shown": "value"})
 
 
-def incremental_table(r: Review):
-    """Incrementality estimates with their bootstrap interval."""
-    inc = r.incremental.reset_index()
+def effects_table(r: Review):
+    """Incremental effects per window with their bootstrap interval."""
+    est = r.estimates.reset_index()
+    units = {"money": r.currency, "ratio": "ratio", "customers": "customers"}
+    est["unit"] = est["unit"].map(units)
     for col in ("estimate", "low", "high"):
-        inc[col] = [_format(v, u, r.currency) for v, u in zip(inc[col], inc["unit"], strict=True)]
-    return table(inc, caption=f"Targeted vs holdout ({r.params.confidence:.0%} percentile bootstrap interval)")
+        est[col] = [_format(v, u, r.currency) for v, u in zip(est[col], est["unit"], strict=True)]
+    adj = "CUPED-adjusted, " if r.effects["cuped_applied"] else ""
+    return table(est, caption=f"Targeted vs holdout ({adj}{r.params.confidence:.0%} percentile bootstrap interval)")
 
 
 def _format(value: float, unit: str, currency: str) -> str:
@@ -215,81 +300,11 @@ def _format(value: float, unit: str, currency: str) -> str:
     return f"{value:,.2f}"
 
 
-# --- figures ----------------------------------------------------------------------------------
-
-
-def show(fig: Figure) -> None:
-    """Display a Figure once, as a PNG, in the notebook and its HTML (no pyplot state involved)."""
-    from IPython.display import Image, display
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", dpi=100)
-    display(Image(buf.getvalue()))
-
-
-def figure_collection(r: Review) -> Figure:
-    """Collection rate by release slot and coupons collected by denomination."""
-    by_slot, by_face = r.breakdowns["time_slot"], r.breakdowns["face_value"]
-    fig = Figure(figsize=(11, 4.2))
-    ax1, ax2 = fig.subplots(1, 2)
-    slots = by_slot.reset_index()
-    ax1.bar(slots["time_slot"], slots["collection_rate"], color=list(plots.palette_for(slots["time_slot"]).values()))
-    plots.percent_axis(ax1)
-    plots.finish(ax1, f"Slot {by_slot['collection_rate'].idxmax()} collected the largest share of its quota",
-                 "release time slot (hours, local time)", "collection rate (collected / issued)")
-    faces = by_face.reset_index()
-    ax2.bar([plots.format_money(v, r.currency, decimals=0) for v in faces["face_value"]], faces["collected"],
-            color=plots.OKABE_ITO[0])
-    plots.finish(ax2, f"{plots.format_money(by_face['collected'].idxmax(), r.currency, decimals=0)} coupons "
-                 "were collected most", f"denomination ({r.currency})", "coupons collected",
-                 note="Synthetic data." if r.data.synthetic else None)
-    fig.tight_layout()
-    return fig
-
-
-def figure_breakdowns(r: Review) -> Figure:
-    """Attributional ROI per group of each breakdown, against the whole campaign's."""
-    dims = list(r.breakdowns)
-    fig = Figure(figsize=(3 * len(dims), 4.4))
-    axes = fig.subplots(1, len(dims), sharey=True)
-    for ax, dim in zip(axes, dims, strict=True):
-        t = r.breakdowns[dim]
-        labels = [plots.format_money(v, r.currency, decimals=0) if dim == "face_value" else str(v) for v in t.index]
-        ax.bar(labels, t["roi"], color=plots.OKABE_ITO[2])
-        ax.axhline(r.headline["roi"], color="#555555", lw=1, ls="--")
-        ax.tick_params(axis="x", rotation=45)
-        plots.finish(ax, dim, f"denomination ({r.currency})" if dim == "face_value" else dim,
-                     "attributional ROI\n(paid amount / coupon cost)" if ax is axes[0] else None)
-    fig.suptitle(f"ROI varies most by {roi_spread(r.breakdowns).index[0]} (dashed line: whole campaign)",
-                 x=0.01, y=1.02, ha="left", fontweight="bold")
-    fig.tight_layout()
-    return fig
-
-
-def figure_roi(r: Review) -> Figure:
-    """Attributional, incremental (with interval) and true ROI against the break-even ROI."""
-    comp, p = r.comparison, r.params
-    fig = Figure(figsize=(8, 4.2))
-    ax = fig.subplots()
-    shown = comp.loc[[m for m in ("attributional", "incremental", "true_incremental") if m in comp.index]]
-    colors = [plots.color_for("promo"), plots.color_for("targeted"), plots.color_for("holdout")][: len(shown)]
-    ax.bar(shown.index, shown["roi"], color=colors)
-    inc = comp.loc["incremental"]
-    ax.errorbar(["incremental"], [inc["roi"]], yerr=[[inc["roi"] - inc["low"]], [inc["high"] - inc["roi"]]],
-                color="black", capsize=6, lw=1.5)
-    ax.axhline(r.breakeven, color=plots.color_for("target"), ls="--", lw=1.5,
-               label=f"break-even ROI at {p.gross_margin:.0%} margin")
-    ax.legend(loc="upper right")
-    plots.finish(ax, f"The incremental ROI is {verdict(r)} break-even; attributional ROI is "
-                 f"{comp.loc['attributional', 'roi']:.1f}", None, "ROI (paid amount / coupon cost)",
-                 note=(f"Bar 'incremental': {p.confidence:.0%} bootstrap interval. "
-                       + ("Synthetic data; 'true_incremental' is known from the simulation." if r.data.synthetic
-                          else "")))
-    fig.tight_layout()
-    return fig
-
-
 # --- prose ------------------------------------------------------------------------------------
+
+
+def _money(value: float, currency: str) -> str:
+    return plots.format_money(value, currency, 1e6) if value == value else "—"
 
 
 def campaign_markdown(r: Review) -> str:
@@ -302,42 +317,102 @@ def campaign_markdown(r: Review) -> str:
     return text
 
 
+def verdict_sentence(r: Review) -> str:
+    """The decision in one plain sentence, with its probability and, if needed, the holdout that would tell."""
+    d, p = r.decision, r.params
+    which = "net incremental ROI (campaign and post window)" if d["basis"] == "net" else "in-window incremental ROI"
+    text = (f"**{VERDICT_SENTENCES[d['where']]}.** The {which} is {d['roi']:.2f} ({p.confidence:.0%} interval "
+            f"{d['low']:.2f}–{d['high']:.2f}) against a break-even of {d['breakeven']:.2f}; the probability that "
+            f"it exceeds break-even is {plots.format_pct(d['prob_profitable'])}.")
+    if d["where"] == "not clearly above or below":
+        if d["holdout_needed"] is not None:
+            text += (f" A holdout of about {d['holdout_needed']:,.0f} customers (now {d['holdout_now']:,}) would "
+                     f"tell, with {POWER:.0%} power at the observed variance.")
+        else:
+            text += (" No holdout size would tell at this campaign's size: the targeted group's own noise is "
+                     "larger than the margin to break-even.")
+    return text
+
+
+def answer_markdown(r: Review) -> str:
+    """The answer in two or three sentences, for the top of the notebook."""
+    est = r.estimates
+    profit = est.loc["incremental_profit"]
+    return "\n\n".join([
+        verdict_sentence(r),
+        f"Expected incremental gross profit: {_money(profit['estimate'], r.currency)} (interval "
+        f"{_money(profit['low'], r.currency)} to {_money(profit['high'], r.currency)}). The attributional ROI "
+        f"of {r.headline['roi']:.2f} credits the coupons with orders that would have happened anyway.",
+    ])
+
+
 def breakeven_markdown(r: Review) -> str:
     """The break-even ROI at the chosen margin, in one sentence."""
-    m = r.params.gross_margin
-    return (f"At the chosen gross margin $m$ = {plots.format_pct(m)} the break-even ROI is "
+    return (f"At the chosen gross margin $m$ = {plots.format_pct(r.params.gross_margin)} the break-even ROI is "
             f"$(1-m)/m$ = {r.breakeven:.2f}.")
+
+
+def cuped_markdown(r: Review) -> str:
+    """What the regression adjustment did, or why it was not applied."""
+    eff, w = r.effects, r.data.windows
+    if not eff["cuped_applied"]:
+        why = ("`cuped` is false" if not r.params.cuped else
+               "the data have no pre-period" if w.pre_days == 0 else "nobody spent in the pre-period")
+        return f"CUPED was not applied ({why}): the intervals are those of the plain difference."
+    return (f"CUPED on {w.pre_days} days of pre-period spend removed "
+            f"{plots.format_pct(eff['cuped_variance_reduction'])} of the net estimate's bootstrap variance: the "
+            f"net incremental ROI interval narrows from {eff['width_raw']:.2f} to {eff['width_cuped']:.2f} wide.")
 
 
 def findings_markdown(r: Review) -> str:
     """The interpretation bullets after the results."""
-    h, inc, comp, p, cur = r.headline, r.incremental, r.comparison, r.params, r.currency
-    by_slot = r.breakdowns["time_slot"]
-    inc_row = comp.loc["incremental"]
+    h, est, comp, p, cur = r.headline, r.estimates, r.comparison, r.params, r.currency
+    coll = r.collection["collection_rate"]
     factor = comp.loc["overstatement_factor", "roi"]
-    profit = inc.loc["incremental_profit"]
     econ = r.economics["value"]
-    return "\n".join([
+    post = est.loc["incremental_paid_post"]
+    new = est.loc["incremental_new_buyers"]
+    bullets = [
         f"- Of {h['issued']:,} coupons issued, {h['collected']:,} were collected "
-        f"({plots.format_pct(h['collection_rate'])}); {plots.format_pct(h['usage_rate'])} of those were "
-        f"used, and {plots.format_pct(h['effective_usage_rate'])} of uses were on orders that stayed paid. "
-        f"The slot `{by_slot['collection_rate'].idxmax()}` had the highest collection rate and "
-        f"`{by_slot['collection_rate'].idxmin()}` the lowest. {h['new_buyers']:,} customers made their first-ever "
-        "purchase with a coupon on an order that stayed paid.",
-        f"- Attributional ROI {h['roi']:.2f}: every {plots.format_money(1, cur, decimals=0)} of coupons "
-        f"sat on {plots.format_money(h['roi'], cur, decimals=2)} of paid orders. The holdout says the coupons "
-        f"caused {plots.format_money(inc.loc['incremental_paid', 'estimate'], cur, 1e6)} of paid amount, "
-        f"an incremental ROI of {inc_row['roi']:.2f} ({p.confidence:.0%} interval {inc_row['low']:.2f}–"
-        f"{inc_row['high']:.2f})"
-        + (f": the attributional ROI overstates the return {factor:.1f}-fold." if not math.isnan(factor)
-           else ": the coupons caused no measurable extra payment."),
-        f"- At a {p.gross_margin:.0%} gross margin the break-even ROI is {r.breakeven:.2f}; the incremental ROI is "
-        f"{verdict(r)} it. The coupons' incremental gross profit is "
-        f"{plots.format_money(profit['estimate'], cur, 1e6)} "
-        f"(interval {plots.format_money(profit['low'], cur, 1e6)} to {plots.format_money(profit['high'], cur, 1e6)}). "
-        f"Threshold coupons were {plots.format_pct(econ['nominal_discount_rate'])} of their minimum order but "
-        f"{plots.format_pct(econ['realised_discount_rate'])} of the baskets they were used on.",
-    ])
+        f"({plots.format_pct(h['collection_rate'])} overall"
+        + (f"; {plots.format_pct(coll['collected'])} of the coupons customers had to collect" if "collected" in coll
+           else "") + (", pushed coupons count as collected by construction)" if "pushed" in coll else ")")
+        + f"; {plots.format_pct(h['usage_rate'])} of those were used, and "
+        f"{plots.format_pct(h['effective_usage_rate'])} of uses were on orders that stayed paid.",
+        f"- Attributional ROI {h['roi']:.2f}: every {plots.format_money(1, cur, decimals=0)} of coupons sat on "
+        f"{plots.format_money(h['roi'], cur, decimals=2)} of paid orders. In the campaign window the holdout "
+        f"says the coupons caused {_money(est.loc['incremental_paid_in_window', 'estimate'], cur)} (ROI "
+        f"{comp.loc['incremental_in_window', 'roi']:.2f}); in the {r.data.windows.post_days} days after, "
+        f"targeted customers paid {_money(post['estimate'], cur)} (interval {_money(post['low'], cur)} to "
+        f"{_money(post['high'], cur)}) relative to the holdout"
+        + (" — purchases pulled forward into the campaign." if post["high"] < 0 else ".")
+        + (f" Net, the attributional ROI overstates the return {factor:.1f}-fold." if not math.isnan(factor)
+           else " Net, the coupons caused no measurable extra payment."),
+        f"- {h['new_buyers']:,} customers made their first-ever purchase with a coupon (attributional); "
+        f"the holdout puts the new buyers the coupons *caused* at {new['estimate']:,.0f} "
+        f"(interval {new['low']:,.0f} to {new['high']:,.0f}).",
+        f"- Threshold coupons were {plots.format_pct(econ['nominal_discount_rate'])} of their minimum order but "
+        f"{plots.format_pct(econ['realised_discount_rate'])} of the baskets they were used on, against a "
+        f"{plots.format_pct(p.gross_margin)} gross margin.",
+    ]
+    return "\n".join(bullets)
+
+
+def breakdowns_markdown(r: Review) -> str:
+    """Which dimension the ROI varies most by, saying when the data cannot tell dimensions apart."""
+    comparable = [d for d in r.breakdowns if r.aliases.loc[d, "comparable"]]
+    if not comparable:
+        return "Every batch shares the same kind, channel, slot, denomination and place: no breakdown is possible."
+    top = roi_spread({d: r.breakdowns[d] for d in comparable}).index[0]
+    alias = r.aliases.loc[top, "aliased_with"]
+    text = f"The attributional ROI varies most by **{top}**"
+    if alias:
+        text += (f", but {top} splits the batches exactly as {alias} do(es): the data cannot say which of them "
+                 "matters, so the breakdown is not evidence for either")
+    flat = [d for d in r.breakdowns if not r.aliases.loc[d, "comparable"]]
+    if flat:
+        text += f". Not comparable (one value only): {', '.join(flat)}"
+    return text + ". Each group's ROI is attributional, not incremental."
 
 
 def caveats_markdown(r: Review) -> str:
@@ -347,8 +422,8 @@ def caveats_markdown(r: Review) -> str:
         lines.append(
             "- **Synthetic data**: a seeded simulation, not a real campaign. Denominations and minimum orders "
             "follow Kurly's coupon texts (Yozm IT, 2024); basket sizes, collection probabilities, cancellation "
-            "rates and the size of the coupon effect are our assumptions. Because the data are simulated, the "
-            "true incremental effect is known and shown.")
+            "rates, pull-forward and the size of the coupon effect are our assumptions. Because the data are "
+            "simulated, the true incremental effect is known and shown.")
     lines += [
         "- Definitions of *effective use*, *coupon cost* (face value on orders that stayed paid) and the payment "
         "split of stacked coupons are ours; Caroline, *E-commerce operations: coupon product analysis*, names the "
@@ -356,10 +431,15 @@ def caveats_markdown(r: Review) -> str:
         f"- The gross margin (`gross_margin` = {plots.format_pct(r.params.gross_margin)} in this run) defaults to "
         "Kurly's 2021 cost-of-goods ratio as quoted by Yozm IT (2024), not verified against the filing; it "
         "applies to direct-purchase goods; for marketplace orders the platform earns a commission instead.",
-        "- Incrementality needs a truly random holdout that saw no coupon; spill-over (holdout customers "
-        "shopping with a friend's coupon) or a window that misses pulled-forward purchases bias it.",
-        "- The bootstrap holds coupon cost fixed and ignores uncertainty in who would have collected.",
+        f"- The post window (`post_days` = {r.params.post_days}) catches pull-forward only within it; purchases "
+        "pulled from later still inflate the net effect. Spill-over (holdout customers shopping with a friend's "
+        "coupon) biases the holdout comparison toward zero.",
+        "- The bootstrap holds coupon cost fixed and ignores uncertainty in who would have collected; "
+        f"`holdout_mode` = {r.params.holdout_mode}"
+        + (" caps amounts at pooled percentiles, which shrinks the estimate." if r.params.holdout_mode == "winsorized"
+           else "."),
     ]
+    lines += [f"- Fallback: {n}." for n in r.data.windows.notes]
     return "\n".join(lines)
 
 

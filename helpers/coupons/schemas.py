@@ -46,7 +46,8 @@ COUPON_EVENTS = register(Schema(
 
 COUPON_ORDERS = register(Schema(
     name="coupon_orders",
-    description="Every order of the campaign's audience in the campaign window, with or without coupons.",
+    description="Every order of the campaign's audience from the pre-period (`pre_days` before the start) to the "
+                "end of the post-period (`post_days` after the end), with or without coupons.",
     columns=(
         Column("order_id", "str", "order identifier"),
         Column("customer_id", "str", "who ordered (pseudonymised before display)"),
@@ -70,6 +71,8 @@ COUPON_AUDIENCE = register(Schema(
         Column("group", "str", "targeted with the coupons, or randomly held out", allowed=("targeted", "holdout")),
     ),
     unique=("campaign_id", "customer_id"),
+    optional=(Column("never_bought", "bool", "true if the customer had never bought before the campaign "
+                     "(if absent: no order in the pre-period)"),),
 ))
 
 COUPON_TRUTH = register(Schema(
@@ -77,8 +80,14 @@ COUPON_TRUTH = register(Schema(
     description="SYNTHETIC ONLY: the true incremental effect of each simulated campaign on its targeted customers.",
     columns=(
         Column("campaign_id", "str", "campaign identifier"),
-        Column("true_incremental_paid", "float", "paid amount caused by the coupons, in `currency`"),
-        Column("true_incremental_gross", "float", "gross order amount caused by the coupons, in `currency`"),
+        Column("true_incremental_paid", "float", "net paid amount caused by the coupons (campaign and post "
+               "window), in `currency`"),
+        Column("true_incremental_gross", "float", "net gross order amount caused by the coupons, in `currency`"),
+        Column("true_incremental_paid_in_window", "float", "paid amount caused in the campaign window"),
+        Column("true_incremental_paid_post", "float", "paid amount caused in the post window (negative: "
+               "pull-forward)"),
+        Column("true_incremental_new_buyers", "float", "targeted never-bought customers who bought because "
+               "of the coupons"),
         Column("currency", "str", "ISO currency"),
     ),
     unique=("campaign_id",),

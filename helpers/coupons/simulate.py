@@ -65,7 +65,12 @@ class CampaignSpec:
     holdout_share: float = 0.25
     new_share: float = 0.30
     basket_median: float = 62_000.0
-    basket_sigma: float = 0.55
+    basket_sigma: float = 0.45  # within a customer; customers differ by basket_customer_sigma
+    basket_customer_sigma: float = 0.35
+    propensity_shape: float = 1.5  # Gamma shape of the customers' order propensity (mean 1)
+    pre_days: int = 28  # days of orders before the campaign
+    post_days: int = 14  # days of orders after it
+    pull_forward_prob: float = 0.15  # chance a holder's post-window order is bought during the campaign
     rate_returning: float = 0.07  # baseline orders per customer-day
     rate_new: float = 0.012
     extra_rate: float = 0.30  # induced orders per coupon holder (Poisson mean)
@@ -80,39 +85,46 @@ def _round100(x: np.ndarray) -> np.ndarray:
 
 
 def simulate_campaign(spec: CampaignSpec, seed: int) -> dict[str, pd.DataFrame]:
-    """Simulate one coupon campaign with a random holdout and a known true incremental effect.
+    """Simulate one coupon campaign with a random holdout, a pre and a post period, and known truth.
 
     Parameters
     ----------
     spec : CampaignSpec
-        Audience size, demand and coupon batches.
+        Audience size, demand, periods and coupon batches.
     seed : int
         Seed of ``numpy.random.default_rng``; same seed, same tables.
 
     Returns
     -------
     dict of DataFrame
-        ``campaigns``, ``events``, ``orders``, ``audience`` (following their contracts) and ``truth``
-        (one row: true incremental paid and gross amount over the targeted customers).
+        ``campaigns``, ``events``, ``orders`` (pre-period, campaign and post-period), ``audience``
+        (with ``never_bought``) following their contracts, and ``truth`` (one row: the true net,
+        in-window and post-window incremental paid amount, gross amount and new buyers over the
+        targeted customers).
 
     Notes
     -----
-    Every customer gets baseline orders (Poisson, rate by new/returning; log-normal baskets) that
-    happen with or without coupons. Targeted customers collect coupons (probability per batch and
-    time slot, first come first served up to ``issued_qty``; pushed batches reach everyone eligible).
-    A coupon holder then (a) uses a held coupon on a baseline order with probability ``use_prob``
-    (pure subsidy), (b) tops a basket just below a threshold up to it with probability
-    ``upgrade_prob``, (c) places Poisson(``extra_rate``) extra orders that only happen because of the
-    coupon. Both worlds share the same random draws, so the true effect on the targeted is
+    Each customer has a propensity :math:`g_i \\sim \\Gamma(k, 1/k)` and a basket factor (log-normal),
+    so pre-period spend predicts later spend. Baseline orders (Poisson, rate by new/returning
+    times :math:`g_i`; never-bought customers have none before the campaign) happen with or without
+    coupons. Targeted customers collect coupons (probability per batch and time slot, first come
+    first served up to ``issued_qty``; pushed batches reach everyone eligible). A coupon holder then
+    (a) uses a held coupon on a baseline order with probability ``use_prob`` (pure subsidy),
+    (b) tops a basket just below a threshold up to it with probability ``upgrade_prob``,
+    (c) places Poisson(``extra_rate``) extra orders that only happen because of the coupon, and
+    (d) pulls each baseline order of the post window forward into the campaign with probability
+    ``pull_forward_prob`` (bought now with a coupon instead of later). Both worlds share the same
+    random draws, so the true effect on the targeted in each period :math:`w` is
 
-    .. math:: \\Delta = \\sum_{i \\in T} (y_i(1) - y_i(0))
+    .. math:: \\Delta_w = \\sum_{i \\in T} (y_{iw}(1) - y_{iw}(0)),\\qquad
+              \\Delta_{net} = \\Delta_{campaign} + \\Delta_{post}
 
-    summed over orders that stayed paid. Coupon orders are cancelled/refunded more often (7%/5%)
-    than others (3%/2%).
+    over orders that stayed paid; pull-forward makes :math:`\\Delta_{post} < 0`. Coupon orders are
+    cancelled/refunded more often (7%/5%) than others (3%/2%).
 
     Examples
     --------
-    >>> sim = simulate_campaign(CampaignSpec("X", n_customers=300), seed=1)
+    >>> sim = simulate_campaign(CampaignSpec("X", n_customers=300, pre_days=7, post_days=7), seed=1)
     >>> sorted(sim)
     ['audience', 'campaigns', 'events', 'orders', 'truth']
     """
@@ -120,24 +132,32 @@ def simulate_campaign(spec: CampaignSpec, seed: int) -> dict[str, pd.DataFrame]:
     n = spec.n_customers
     start = pd.Timestamp(spec.start)
     end = start + pd.Timedelta(days=spec.days - 1)
+    day_s = 86_400
     cust = np.array([f"K{spec.id_offset + i:07d}" for i in range(n)], dtype=object)
     holdout = rng.random(n) < spec.holdout_share
     is_new = rng.random(n) < spec.new_share
+    propensity = rng.gamma(spec.propensity_shape, 1.0 / spec.propensity_shape, n)
+    basket_factor = np.exp(rng.normal(0.0, spec.basket_customer_sigma, n))
     targeted_idx = np.flatnonzero(~holdout)
     n_t = len(targeted_idx)
-    secs = spec.days * 86_400
+    secs = spec.days * day_s
+    t_first, t_last = -spec.pre_days * day_s, secs + spec.post_days * day_s
 
-    # baseline orders (both worlds)
-    lam = np.where(is_new, spec.rate_new, spec.rate_returning) * spec.days
+    # baseline orders (both worlds): returning customers over every period, new ones from the start
+    span = np.where(is_new, spec.days + spec.post_days, spec.pre_days + spec.days + spec.post_days)
+    lam = np.where(is_new, spec.rate_new, spec.rate_returning) * propensity * span
     n0 = rng.poisson(lam)
     b_cust = np.repeat(np.arange(n), n0)
     nb = len(b_cust)
-    b_time = rng.integers(0, secs, nb)
-    b_gross = _round100(np.exp(rng.normal(np.log(spec.basket_median), spec.basket_sigma, nb)))
+    lo = np.where(is_new[b_cust], 0, t_first)
+    b_time = (lo + rng.random(nb) * (t_last - lo)).astype(np.int64)
+    b_gross = _round100(np.exp(rng.normal(np.log(spec.basket_median), spec.basket_sigma, nb)) * basket_factor[b_cust])
     b_status_u = rng.random(nb)
     b_use_u = rng.random(nb)
     b_upg_u = rng.random(nb)
     b_upg_add = _round100(rng.uniform(0, 6_000, nb))
+    b_pull_u = rng.random(nb)
+    b_pull_to = rng.random(nb)
 
     # collection
     batch_rows, ev_rows = [], []
@@ -154,7 +174,7 @@ def simulate_campaign(spec: CampaignSpec, seed: int) -> dict[str, pd.DataFrame]:
             takers = elig[rng.random(len(elig)) < bs.collect_prob]
             day = np.floor(spec.days * rng.random(len(takers)) ** 1.6).astype(int)
         h0, h1 = SLOT_HOURS[bs.time_slot]
-        t_coll = day * 86_400 + rng.integers(h0 * 3600, h1 * 3600, len(takers))
+        t_coll = day * day_s + rng.integers(h0 * 3600, h1 * 3600, len(takers))
         order = np.argsort(t_coll, kind="stable")[:issued]  # first come, first served
         takers, t_coll = takers[order], t_coll[order]
         batch_rows.append({"campaign_id": spec.campaign_id, "activity_type": spec.activity_type,
@@ -168,27 +188,34 @@ def simulate_campaign(spec: CampaignSpec, seed: int) -> dict[str, pd.DataFrame]:
             held.setdefault(c, []).append(rec)
 
     # orders in the coupon world, customer by customer
+    # row: [cust, time, gross, discount, status_u, coupon_order, baseline index (-1: extra), forced use]
     b_by_cust = np.split(np.arange(nb), np.cumsum(n0)[:-1])
-    ord_rows = []  # [cust, time, gross, discount, status_u, coupon_order(bool)]
+    ord_rows = []
     extra_n = rng.poisson(spec.extra_rate, n)
     for c in range(n):
-        base = [[c, int(b_time[j]), float(b_gross[j]), 0.0, float(b_status_u[j]), False, j]
+        base = [[c, int(b_time[j]), float(b_gross[j]), 0.0, float(b_status_u[j]), False, j, False]
                 for j in b_by_cust[c]]
         coupons = held.get(c)
         if not coupons or holdout[c]:
             ord_rows.extend(base)
             continue
         best = max(coupons, key=lambda r: (r[5].face_value, -r[2]))
+        for o in base:  # pull-forward: a post-window order bought during the campaign instead
+            if o[1] >= secs and b_pull_u[o[6]] < spec.pull_forward_prob:
+                o[1] = int(best[2] + b_pull_to[o[6]] * (secs - best[2]))
+                o[7] = True
         extra = []
         for _ in range(extra_n[c]):
             t = int(rng.integers(best[2], secs))
-            g = float(_round100(np.exp(rng.normal(np.log(spec.basket_median), spec.basket_sigma))))
+            g = float(_round100(np.exp(rng.normal(np.log(spec.basket_median), spec.basket_sigma)) * basket_factor[c]))
             g = max(g, float(_round100(best[5].min_order * rng.uniform(1.0, 1.25))))
-            extra.append([c, t, g, 0.0, float(rng.random()), True, -1])
+            extra.append([c, t, g, 0.0, float(rng.random()), True, -1, True])
         for o in sorted(base + extra, key=lambda r: r[1]):
-            is_extra = o[6] < 0
+            if not 0 <= o[1] < secs:  # coupons are valid during the campaign only
+                ord_rows.append(o)
+                continue
             avail = [r for r in coupons if r[3] is None and r[2] <= o[1]]
-            if avail and not is_extra:
+            if avail and not o[7]:
                 if b_use_u[o[6]] >= spec.use_prob:
                     avail = []
                 else:
@@ -213,8 +240,6 @@ def simulate_campaign(spec: CampaignSpec, seed: int) -> dict[str, pd.DataFrame]:
     su = np.array([r[4] for r in ord_rows])
     status = np.where(su < cancel, "cancelled", np.where(su < cancel + refund, "refunded", "paid"))
     ids = [f"{spec.campaign_id}-O{i:06d}" for i in range(len(ord_rows))]
-    for r, oid in zip(ord_rows, ids, strict=True):
-        r.append(oid)
     o_cust = np.array([r[0] for r in ord_rows], dtype=int)
     seen: set[int] = set()
     new_flag = []
@@ -223,33 +248,45 @@ def simulate_campaign(spec: CampaignSpec, seed: int) -> dict[str, pd.DataFrame]:
         seen.add(c)
     gross = np.array([r[2] for r in ord_rows])
     disc = np.array([r[3] for r in ord_rows])
-    ts = start + pd.to_timedelta(np.array([r[1] for r in ord_rows]), unit="s")
+    o_time = np.array([r[1] for r in ord_rows], dtype=np.int64)
+    ts = start + pd.to_timedelta(o_time, unit="s")
     orders = pd.DataFrame({"order_id": ids, "customer_id": cust[o_cust], "ordered_at": ts,
                            "gross_amount": gross, "discount_amount": disc, "paid_amount": gross - disc,
                            "status": status, "new_buyer": new_flag, "currency": spec.currency})
+    order_id_of = {id(r): oid for r, oid in zip(ord_rows, ids, strict=True)}
 
-    # truth: both worlds share draws; world 0 = baseline orders, no coupons, original baskets
-    paid_mask = status == "paid"
-    tgt = ~holdout[o_cust]
-    y1_paid = float((gross - disc)[paid_mask & tgt].sum())
-    y1_gross = float(gross[paid_mask & tgt].sum())
-    cancel0, refund0 = 0.03, 0.02
-    paid0 = b_status_u >= cancel0 + refund0
-    tgt0 = ~holdout[b_cust]
-    y0 = float(b_gross[paid0 & tgt0].sum())
-    truth = pd.DataFrame({"campaign_id": [spec.campaign_id], "true_incremental_paid": [y1_paid - y0],
-                          "true_incremental_gross": [y1_gross - y0], "currency": [spec.currency]})
+    # truth: both worlds share draws; world 0 = baseline orders at their own times, no coupons
+    paid1 = (status == "paid") & ~holdout[o_cust]
+    paid0 = (b_status_u >= 0.03 + 0.02) & ~holdout[b_cust]
+    periods = {"in_window": (0, secs), "post": (secs, t_last)}
+    truth = {"campaign_id": [spec.campaign_id]}
+    net_paid = net_gross = 0.0
+    for name, (a, b) in periods.items():
+        in1, in0 = paid1 & (o_time >= a) & (o_time < b), paid0 & (b_time >= a) & (b_time < b)
+        d_paid = float((gross - disc)[in1].sum() - b_gross[in0].sum())
+        d_gross = float(gross[in1].sum() - b_gross[in0].sum())
+        truth[f"true_incremental_paid_{name}"] = [d_paid]
+        net_paid, net_gross = net_paid + d_paid, net_gross + d_gross
+    buyers1 = set(o_cust[paid1 & (o_time >= 0)].tolist())
+    buyers0 = set(b_cust[paid0 & (b_time >= 0)].tolist())
+    new_t = set(np.flatnonzero(is_new & ~holdout).tolist())
+    truth = pd.DataFrame({"campaign_id": [spec.campaign_id], "true_incremental_paid": [net_paid],
+                          "true_incremental_gross": [net_gross],
+                          "true_incremental_paid_in_window": truth["true_incremental_paid_in_window"],
+                          "true_incremental_paid_post": truth["true_incremental_paid_post"],
+                          "true_incremental_new_buyers": [float(len(buyers1 & new_t) - len(buyers0 & new_t))],
+                          "currency": [spec.currency]})
 
     events = pd.DataFrame({
         "coupon_id": [r[0] for r in ev_rows],
         "customer_id": cust[np.array([r[1] for r in ev_rows], dtype=int)] if ev_rows else [],
         "collected_at": start + pd.to_timedelta(np.array([r[2] for r in ev_rows]), unit="s"),
         "used_at": [start + pd.Timedelta(seconds=r[3]) if r[3] is not None else pd.NaT for r in ev_rows],
-        "order_id": [r[4][-1] if r[4] is not None else None for r in ev_rows],
+        "order_id": [order_id_of[id(r[4])] if r[4] is not None else None for r in ev_rows],
     })
     events = events.sort_values(["collected_at", "coupon_id", "customer_id"]).reset_index(drop=True)
     audience = pd.DataFrame({"campaign_id": spec.campaign_id, "customer_id": cust,
-                             "group": np.where(holdout, "holdout", "targeted")})
+                             "group": np.where(holdout, "holdout", "targeted"), "never_bought": is_new})
     return {"campaigns": pd.DataFrame(batch_rows), "events": events, "orders": orders,
             "audience": audience, "truth": truth}
 

@@ -155,8 +155,33 @@ def _cuped(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return y - np.outer(xc, theta)
 
 
-def _estimate(yt: np.ndarray, yh: np.ndarray, n_t: int) -> np.ndarray:
-    return n_t * (yt.mean(axis=0) - yh.mean(axis=0))
+def _group_sums(counts: np.ndarray, y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Weighted sums per draw (rows of ``counts``): n, sum y, sum x, sum x^2, sum x*y."""
+    return (counts.sum(axis=1), counts @ y, counts @ x, counts @ (x * x), counts @ (y * x[:, None]))
+
+
+def _effects(st: tuple[np.ndarray, ...], sh: tuple[np.ndarray, ...], n_t: int, adjust: bool) -> np.ndarray:
+    """Raw or CUPED-adjusted N_T x (mean_T - mean_H) per draw, from the group sums."""
+    nt, yt, xt, _, _ = st
+    nh, yh, xh, _, _ = sh
+    diff = yt / nt[:, None] - yh / nh[:, None]
+    if not adjust:
+        return n_t * diff
+    n = nt + nh
+    xbar = (xt + xh) / n
+    var = (st[3] + sh[3]) / n - xbar ** 2
+    cov = (st[4] + sh[4]) / n[:, None] - xbar[:, None] * (yt + yh) / n[:, None]
+    theta = np.where(var[:, None] > 0, cov / np.where(var > 0, var, 1.0)[:, None], 0.0)
+    return n_t * (diff - theta * (xt / nt - xh / nh)[:, None])
+
+
+def _boot_counts(rng: np.random.Generator, n: int, draws: int) -> np.ndarray:
+    """How often each of ``n`` customers is drawn, in each of ``draws`` resamples with replacement."""
+    idx = rng.integers(0, n, (draws, n))
+    out = np.zeros((draws, n))
+    for i in range(draws):
+        out[i] = np.bincount(idx[i], minlength=n)
+    return out
 
 
 def incremental_effects(cw: pd.DataFrame, coupon_cost: float, breakeven: float, *, cuped: bool = True,
@@ -184,7 +209,9 @@ def incremental_effects(cw: pd.DataFrame, coupon_cost: float, breakeven: float, 
     Returns
     -------
     dict
-        ``estimates`` (DataFrame, index measure: estimate, low, high, unit), ``prob_profitable``,
+        ``estimates`` (DataFrame, index measure: estimate, low, high, unit), ``prob_profitable``
+        (share of draws with net incremental ROI above break-even; ``prob_profitable_in_window`` the same
+        for the in-window ROI),
         ``cuped_applied``, ``cuped_variance_reduction`` (share of the net estimate's bootstrap
         variance removed by the adjustment; 0 when not applied), ``width_raw`` and ``width_cuped``
         (interval widths of the net incremental ROI), ``sd`` (per-customer sd of the adjusted net
@@ -233,36 +260,29 @@ def incremental_effects(cw: pd.DataFrame, coupon_cost: float, breakeven: float, 
     apply = bool(cuped and x.std() > 0)
     new = cw["never_bought"].to_numpy(dtype=bool)
     bought = cw["bought"].to_numpy(dtype=float)
-    yt_raw, yh_raw, xt, xh = y[t_mask], y[h_mask], x[t_mask], x[h_mask]
-    nt_new = int(new[t_mask].sum())
-    bt, bh = bought[t_mask & new], bought[h_mask & new]
+    y_t, y_h, x_t, x_h = y[t_mask], y[h_mask], x[t_mask], x[h_mask]
+    f_t = np.column_stack([new[t_mask], bought[t_mask] * new[t_mask]]).astype(float)
+    f_h = np.column_stack([new[h_mask], bought[h_mask] * new[h_mask]]).astype(float)
+    nt_new = float(new[t_mask].sum())
 
-    def stats(yt, yh, xt_, xh_, bt_, bh_):
-        raw = _estimate(yt, yh, n_t)
-        if apply:
-            adj = _cuped(np.vstack([yt, yh]), np.concatenate([xt_, xh_]))
-            est = _estimate(adj[: len(yt)], adj[len(yt):], n_t)
-        else:
-            est = raw
-        conv = (bt_.mean() if len(bt_) else math.nan) - (bh_.mean() if len(bh_) else math.nan)
-        return raw, est, nt_new * conv
+    def conversion_gap(ct: np.ndarray, ch: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return nt_new * (ct[:, 1] / ct[:, 0] - ch[:, 1] / ch[:, 0])
 
-    raw0, est0, new0 = stats(yt_raw, yh_raw, xt, xh, bt, bh)
+    one_t, one_h = np.ones((1, n_t)), np.ones((1, n_h))
+    st0, sh0 = _group_sums(one_t, y_t, x_t), _group_sums(one_h, y_h, x_h)
+    est0 = _effects(st0, sh0, n_t, apply)[0]
+    new0 = float(conversion_gap(one_t @ f_t, one_h @ f_h)[0])
     rng = np.random.default_rng(seed)
-    it_new, ih_new = np.flatnonzero(new[t_mask]), np.flatnonzero(new[h_mask])
-    raws, ests, news = np.empty((n_boot, 4)), np.empty((n_boot, 4)), np.empty(n_boot)
-    bt_all, bh_all = bought[t_mask], bought[h_mask]
-    new_t, new_h = new[t_mask], new[h_mask]
-    for b in range(n_boot):
-        it = rng.integers(0, n_t, n_t)
-        ih = rng.integers(0, n_h, n_h)
-        r, e, _ = stats(yt_raw[it], yh_raw[ih], xt[it], xh[ih], bt, bh)
-        raws[b], ests[b] = r, e
-        st, sh = new_t[it], new_h[ih]
-        ct = bt_all[it][st].mean() if st.any() else math.nan
-        ch = bh_all[ih][sh].mean() if sh.any() else math.nan
-        news[b] = nt_new * (ct - ch)
-    del it_new, ih_new
+    raws, ests, news = [], [], []
+    for lo in range(0, n_boot, 250):
+        k = min(250, n_boot - lo)
+        ct, ch = _boot_counts(rng, n_t, k), _boot_counts(rng, n_h, k)
+        st, sh = _group_sums(ct, y_t, x_t), _group_sums(ch, y_h, x_h)
+        raws.append(_effects(st, sh, n_t, False))
+        ests.append(_effects(st, sh, n_t, apply))
+        news.append(conversion_gap(ct @ f_t, ch @ f_h))
+    raws, ests, news = np.vstack(raws), np.vstack(ests), np.concatenate(news)
     alpha = (1 - confidence) / 2
 
     def q(a: np.ndarray) -> list[float]:
@@ -287,12 +307,15 @@ def incremental_effects(cw: pd.DataFrame, coupon_cost: float, breakeven: float, 
     return {
         "estimates": estimates,
         "prob_profitable": float(np.mean(roi_draws > breakeven)),
+        "prob_profitable_in_window": float(np.mean(ests[:, i_in] / coupon_cost > breakeven)),
         "cuped_applied": apply,
         "cuped_variance_reduction": float(reduction),
         "width_raw": float(np.subtract(*q(raws[:, i_net])[::-1]) / coupon_cost),
         "width_cuped": float(np.subtract(*q(ests[:, i_net])[::-1]) / coupon_cost),
         "sd": {"targeted": float(adj_all[t_mask, i_net].std(ddof=1)),
-               "holdout": float(adj_all[h_mask, i_net].std(ddof=1))},
+               "holdout": float(adj_all[h_mask, i_net].std(ddof=1)),
+               "targeted_in_window": float(adj_all[t_mask, i_in].std(ddof=1)),
+               "holdout_in_window": float(adj_all[h_mask, i_in].std(ddof=1))},
         "n": {"targeted": n_t, "holdout": n_h},
     }
 
@@ -328,3 +351,75 @@ def holdout_needed(sd_targeted: float, sd_holdout: float, n_targeted: int, coupo
     if room <= 0:
         return math.inf
     return float(math.ceil(sd_holdout ** 2 / room))
+
+
+def daily_paid(orders: pd.DataFrame, audience: pd.DataFrame, windows: Windows) -> pd.DataFrame:
+    """Paid amount per customer and day, targeted vs holdout, over the three periods.
+
+    Returns
+    -------
+    DataFrame
+        ``date, group, paid_per_customer, period`` (``pre``, ``campaign``, ``post``); orders that
+        stayed paid only; every day of the observed periods, zero-filled.
+
+    Examples
+    --------
+    >>> od = pd.DataFrame({"customer_id": ["a"], "status": ["paid"], "paid_amount": [10.0],
+    ...                    "ordered_at": pd.to_datetime(["2026-03-02 10:00"])})
+    >>> aud = pd.DataFrame({"customer_id": ["a", "b"], "group": ["targeted", "holdout"]})
+    >>> w = Windows(*pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-02", "2026-03-03"]), 1, 1)
+    >>> daily_paid(od, aud, w)["paid_per_customer"].tolist()
+    [0.0, 0.0, 0.0, 10.0, 0.0, 0.0]
+    """
+    days = pd.date_range(windows.pre_start, windows.post_end, freq="D")
+    paid = orders[(orders["status"] == "paid") & orders["customer_id"].isin(audience["customer_id"])]
+    paid = paid.merge(audience[["customer_id", "group"]], on="customer_id")
+    sums = paid.groupby([paid["ordered_at"].dt.normalize().rename("date"), "group"])["paid_amount"].sum()
+    size = audience["group"].value_counts()
+    idx = pd.MultiIndex.from_product([days, ["holdout", "targeted"]], names=["date", "group"])
+    out = sums.reindex(idx, fill_value=0.0).rename("paid").reset_index()
+    out["paid_per_customer"] = out["paid"] / out["group"].map(size).astype(float)
+    out["period"] = np.where(out["date"] < windows.start, "pre",
+                             np.where(out["date"] <= windows.end, "campaign", "post"))
+    return out[["date", "group", "paid_per_customer", "period"]]
+
+
+def breakeven_verdict(low: float, high: float, breakeven: float) -> str:
+    """Where an ROI interval lies relative to the break-even ROI, in words.
+
+    Parameters
+    ----------
+    low, high : float
+        Interval bounds of the incremental ROI (ratio).
+    breakeven : float
+        Break-even ROI, e.g. ``(1 - m) / m`` from :func:`order_economics`.
+
+    Returns
+    -------
+    str
+        ``"above"`` if ``low > breakeven``, ``"below"`` if ``high < breakeven``, else
+        ``"not clearly above or below"``.
+
+    Raises
+    ------
+    ValueError
+        If ``low > high``.
+
+    Notes
+    -----
+    The interval decides, not the point estimate: :math:`L > b` or :math:`U < b`.
+
+    Examples
+    --------
+    >>> breakeven_verdict(3.3, 4.7, 4.26)
+    'not clearly above or below'
+    >>> breakeven_verdict(4.9, 6.3, 4.26)
+    'above'
+    """
+    if low > high:
+        raise ValueError(f"interval low {low!r} is above high {high!r}")
+    if low > breakeven:
+        return "above"
+    if high < breakeven:
+        return "below"
+    return "not clearly above or below"

@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from helpers.contracts import DataContractError, ParameterError
-from helpers.coupons.load import QUALITY_RULES, clean_log, load_campaign
+from helpers.coupons.load import (
+    QUALITY_RULES,
+    campaign_window,
+    clean_log,
+    load_campaign,
+    restrict_to_windows,
+)
 from helpers.coupons.metrics import review_table
 from helpers.coupons.params import Params
 
@@ -63,8 +69,34 @@ def test_unknown_coupon_id_is_a_contract_error(frames) -> None:
         clean_log(frames.batches(), ev, frames.orders())
 
 
+T = pd.Timestamp
+
+
+def test_campaign_window_is_shared_by_all_batches(frames) -> None:
+    assert campaign_window(frames.batches()) == (T("2026-03-02"), T("2026-03-08"))
+    with pytest.raises(DataContractError, match=r"share one 'end'.*2026-03-08.*2026-03-09"):
+        campaign_window(frames.batches().assign(end=[T("2026-03-08"), T("2026-03-09")]))
+    with pytest.raises(DataContractError, match="no batches"):
+        campaign_window(frames.batches().iloc[:0])
+
+
+def test_orders_outside_every_window_are_excluded_and_counted(frames) -> None:
+    od = pd.concat([frames.orders(), frames.orders([
+        ("x1", "c1", "2026-01-02 10:00", 5_000.0, 0.0, 5_000.0, "paid", False),  # before the pre-period
+        ("x2", "c2", "2026-03-30 10:00", 5_000.0, 0.0, 5_000.0, "paid", False),  # after the post window
+        ("x3", "zz", "2026-03-30 10:00", 5_000.0, 0.0, 5_000.0, "paid", False)])], ignore_index=True)  # not ours
+    aud = pd.DataFrame({"customer_id": ["c1", "c2", "c3", "c4", "c5"]})
+    kept, w, q = restrict_to_windows(od, aud, T("2026-03-02"), T("2026-03-08"), 28, 14)
+    assert sorted(set(od["order_id"]) - set(kept["order_id"])) == ["x1", "x2"]
+    q = q.set_index("rule")
+    assert q.loc["outside_windows", "rows_excluded"] == 2
+    assert q.loc["pre_period_short", "fallback"] and w.pre_days == 0  # the tiny log has no pre-period order
+
+
 def test_shipped_files_load_under_their_contracts_with_bad_rows_reported() -> None:
     data = load_campaign(Params())
+    assert data.windows.pre_days == 28 and data.windows.post_days == 14 and not data.windows.notes
+    assert not data.quality["fallback"].any()
     assert data.quality["rows_excluded"].sum() > 0  # the shipped files hold deliberately broken rows
     assert data.truth is not None and len(data.truth) == 1 and data.synthetic
     assert data.events["coupon_id"].isin(data.batches["coupon_id"]).all()

@@ -27,6 +27,11 @@ def test_defaults_are_valid() -> None:
     ({"campaign_id": ""}, r"'campaign_id' = '' is not allowed"),
     ({"n_boot": 2000.5}, r"'n_boot' = 2000.5 is not allowed"),
     ({"margin": 0.2}, r"unknown parameter\(s\) \['margin'\]"),
+    ({"pre_days": -1}, r"'pre_days' = -1 is not allowed"),
+    ({"post_days": 400}, r"'post_days' = 400 is not allowed.*≤ 180"),
+    ({"roi_basis": "gross"}, r"'roi_basis' = 'gross' is not allowed.*net, in_window"),
+    ({"cuped": "yes"}, r"'cuped' = 'yes' is not allowed"),
+    ({"min_holdout": 1}, r"'min_holdout' = 1 is not allowed.*≥ 2"),
 ])
 def test_bad_values_are_refused_naming_the_parameter(override: dict, match: str) -> None:
     with pytest.raises(ParameterError, match=match):
