@@ -118,3 +118,90 @@ def interval_summary(intervals: pd.DataFrame, policy: Mapping[str, int | None] |
         rows.append(row)
     return pd.DataFrame(rows).set_index("stage")
 
+
+
+def _weighted_medians(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Lower weighted median of sorted ``values`` for each row of ``weights`` (draws × values)."""
+    cum = np.cumsum(weights, axis=1)
+    half = cum[:, -1:] / 2.0
+    idx = (cum < half).sum(axis=1)
+    return values[np.minimum(idx, len(values) - 1)]
+
+
+def interval_agreement(intervals: pd.DataFrame, policy: Mapping[str, int | None] | None = None,
+                       margin_days: float = 0.5, alpha: float = 0.05, draws: int = 400,
+                       seed: int = 0) -> pd.DataFrame:
+    """Per stage: does the median send interval *agree* with the policy (equivalence, TOST)?
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        From :func:`stage_intervals` (customer_id, stage, days).
+    policy : mapping, optional
+        Stage → policy interval in days (default :data:`POLICY_INTERVAL_DAYS`).
+    margin_days : float
+        Equivalence margin :math:`\\varepsilon` in days (> 0).
+    alpha : float
+        Size of each one-sided test (0 < alpha < 0.5).
+    draws : int
+        Bootstrap resamples of customers (≥ 20).
+    seed : int
+        Seed of the resampling.
+
+    Returns
+    -------
+    DataFrame indexed by stage (all of :data:`STAGES`): policy_days, customers, intervals,
+    median_days, low, high (the :math:`1 - 2\\alpha` bootstrap interval of the median), agrees
+    (NA where the stage has no policy interval or fewer than two customers with intervals).
+
+    Notes
+    -----
+    Two one-sided tests at level :math:`\\alpha` reject both
+    :math:`H_0^-: m \\le k - \\varepsilon` and :math:`H_0^+: m \\ge k + \\varepsilon` exactly
+    when the :math:`1 - 2\\alpha` interval :math:`[L, U]` of the median :math:`m` lies inside
+    :math:`(k - \\varepsilon, k + \\varepsilon)`; agreement is that verdict. Customers are the
+    resampling unit (a cluster bootstrap): one customer's consecutive intervals share endpoints
+    and a send schedule, so they are not independent; each draw resamples customers with
+    replacement and takes the pooled median of their intervals (percentile interval).
+
+    Raises
+    ------
+    ValueError
+        If ``margin_days``, ``alpha`` or ``draws`` is out of range.
+
+    Examples
+    --------
+    >>> iv = pd.DataFrame({"customer_id": list("aabbccdd"), "stage": "cart",
+    ...                    "days": [7.0, 7.1, 6.9, 7.0, 7.2, 6.8, 7.0, 7.0]})
+    >>> bool(interval_agreement(iv, draws=50).loc["cart", "agrees"])
+    True
+    """
+    if not margin_days > 0:
+        raise ValueError(f"margin_days = {margin_days!r} must be > 0")
+    if not 0 < alpha < 0.5:
+        raise ValueError(f"alpha = {alpha!r} must be between 0 and 0.5")
+    if draws < 20:
+        raise ValueError(f"draws = {draws!r} must be at least 20")
+    policy = POLICY_INTERVAL_DAYS if policy is None else policy
+    rng = np.random.default_rng(seed)
+    rows = []
+    for stage in STAGES:
+        sel = intervals[intervals["stage"] == stage]
+        pol = policy.get(stage)
+        codes, customers = pd.factorize(sel["customer_id"])
+        row = {"stage": stage, "policy_days": np.nan if pol is None else float(pol),
+               "customers": len(customers), "intervals": len(sel), "median_days": np.nan,
+               "low": np.nan, "high": np.nan, "agrees": pd.NA}
+        if len(sel):
+            row["median_days"] = float(np.median(sel["days"].to_numpy(float)))
+        if len(customers) >= 2:
+            order = np.argsort(sel["days"].to_numpy(float), kind="stable")
+            values = sel["days"].to_numpy(float)[order]
+            codes = codes[order]
+            counts = rng.multinomial(len(customers), np.full(len(customers), 1 / len(customers)), size=draws)
+            medians = _weighted_medians(values, counts[:, codes].astype(float))
+            row["low"], row["high"] = (float(x) for x in np.quantile(medians, [alpha, 1 - alpha]))
+            if pol is not None:
+                row["agrees"] = bool(pol - margin_days < row["low"] and row["high"] < pol + margin_days)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("stage")

@@ -28,3 +28,28 @@ CADENCE_EVENTS = register(Schema(
         Column("at", "datetime_tz", "event time with its UTC offset"),
     ),
 ))
+
+CADENCE_QUIET_RULES = register(Schema(
+    name="cadence_quiet_rules",
+    description="One row per delivery channel: whether the night-advertising rule covers it, and its window.",
+    columns=(
+        Column("channel", "str", "delivery channel as written in the message log, e.g. lms, push, email"),
+        Column("night_rule", "bool", "true: advertising on this channel in the window needs night consent"),
+        Column("start", "str", "window start, local clock time HH:MM, e.g. 21:00"),
+        Column("end", "str", "window end, local clock time HH:MM, e.g. 08:00 (the window may wrap midnight)"),
+        Column("start_inclusive", "bool", "true: a send at exactly the start time is inside the window"),
+        Column("end_inclusive", "bool", "true: a send at exactly the end time is inside the window"),
+        Column("source", "str", "where the rule comes from (law, article, guide)"),
+    ),
+))
+
+CADENCE_CONSENT = register(Schema(
+    name="cadence_consent",
+    description="One row per consent event: a customer gives or withdraws night-advertising consent.",
+    columns=(
+        Column("customer_id", "str", "customer identifier (pseudonymised before display)"),
+        Column("channel", "str", "channel the consent is for, or 'all' for every channel"),
+        Column("event", "str", "what happened", allowed=("given", "withdrawn")),
+        Column("at", "datetime_tz", "event time with its UTC offset"),
+    ),
+))

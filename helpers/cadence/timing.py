@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.cadence.times import WEEKDAYS, local_time
+from helpers.cadence.times import WEEKDAYS, local_time, seconds
 from helpers.privacy import pseudonymise_columns
 
 
@@ -126,3 +126,112 @@ def quiet_hours_audit(messages: pd.DataFrame, timezone: str, start: int = 21, en
     }
     return summary, per
 
+
+
+def in_rule_window(messages: pd.DataFrame, timezone: str, rules: pd.DataFrame) -> pd.Series:
+    """True where a send falls inside its channel's night window and the channel is covered.
+
+    ``rules`` is :func:`helpers.cadence.load.load_quiet_rules` (indexed by channel, with
+    ``start_s``/``end_s`` seconds after local midnight and the ``*_inclusive`` edges).
+
+    Notes
+    -----
+    With :math:`s` the local time of day, start :math:`a` and end :math:`b`: a wrapping window
+    (:math:`a > b`) is :math:`s > a \\lor s < b`, a plain one :math:`s > a \\land s < b`; an
+    inclusive edge adds :math:`s = a` (or :math:`s = b`). Uncovered channels are never inside.
+
+    Examples
+    --------
+    >>> rules = pd.DataFrame({"night_rule": [True], "start_s": [75600], "end_s": [28800],
+    ...     "start_inclusive": [True], "end_inclusive": [False]}, index=["lms"])
+    >>> m = pd.DataFrame({"channel": "lms", "sent_at": pd.to_datetime(["2024-03-04T20:59:59+09:00",
+    ...     "2024-03-04T21:00:00+09:00", "2024-03-05T07:59:59+09:00", "2024-03-05T08:00:00+09:00"])})
+    >>> in_rule_window(m, "Asia/Seoul", rules).tolist()
+    [False, True, True, False]
+    """
+    lt = local_time(messages["sent_at"], timezone)
+    s = np.round(lt["hour_float"].to_numpy() * 3600).astype("int64")
+    r = rules.reindex(messages["channel"].to_numpy())
+    if r["night_rule"].isna().any():
+        missing = sorted(set(messages["channel"][r["night_rule"].isna().to_numpy()]))
+        raise ValueError(f"quiet-hours rules have no row for channel(s) {missing}")
+    a, b = r["start_s"].to_numpy(), r["end_s"].to_numpy()
+    after_a = (s > a) | (r["start_inclusive"].to_numpy(bool) & (s == a))
+    before_b = (s < b) | (r["end_inclusive"].to_numpy(bool) & (s == b))
+    inside = np.where(a > b, after_a | before_b, after_a & before_b)
+    return pd.Series(inside & r["night_rule"].to_numpy(bool), index=messages.index, name="quiet")
+
+
+def consent_in_force(messages: pd.DataFrame, consent: pd.DataFrame | None) -> np.ndarray:
+    """Night consent of each message's customer on its channel at its send time.
+
+    Without ``consent`` the log's static ``consent_night`` column is used. With it, the latest
+    event at or before the send for (customer, channel) or (customer, ``all``) decides: ``given``
+    → consent, ``withdrawn`` or none → no consent.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"customer_id": ["a", "a", "a"], "channel": "lms", "sent_at": pd.to_datetime(
+    ...     ["2024-01-01T22:00+09:00", "2024-02-01T22:00+09:00", "2024-03-01T22:00+09:00"])})
+    >>> c = pd.DataFrame({"customer_id": ["a", "a"], "channel": ["all", "lms"], "event": ["given", "withdrawn"],
+    ...     "at": pd.to_datetime(["2024-01-15T00:00+09:00", "2024-02-15T00:00+09:00"])})
+    >>> consent_in_force(m, c).tolist()
+    [False, True, False]
+    """
+    if consent is None:
+        return messages["consent_night"].to_numpy(dtype=bool)
+    c = pd.DataFrame({"customer_id": consent["customer_id"].to_numpy(dtype=object),
+                      "channel": consent["channel"].to_numpy(dtype=object), "_s": seconds(consent["at"]),
+                      "_g": (consent["event"] == "given").to_numpy(dtype=bool)})
+    sent = pd.DataFrame({"customer_id": messages["customer_id"].to_numpy(dtype=object),
+                         "channel": messages["channel"].to_numpy(dtype=object),
+                         "_s": seconds(messages["sent_at"]), "_i": np.arange(len(messages))})
+    best_s = np.full(len(messages), -1, dtype="int64")
+    given = np.zeros(len(messages), dtype=bool)
+    for scope in ("all", "channel"):
+        ev = c[c["channel"] == "all"] if scope == "all" else c[c["channel"] != "all"]
+        keys = ["customer_id"] if scope == "all" else ["customer_id", "channel"]
+        left = sent.sort_values("_s", kind="stable")
+        merged = pd.merge_asof(left, ev.sort_values("_s", kind="stable")[keys + ["_s", "_g"]].rename(
+            columns={"_s": "_es"}), left_on="_s", right_on="_es", by=keys, direction="backward")
+        idx = merged["_i"].to_numpy()
+        has = merged["_es"].notna().to_numpy()
+        es = np.where(has, merged["_es"].fillna(-1).to_numpy(), -1).astype("int64")
+        newer = has & (es >= best_s[idx])
+        best_s[idx[newer]] = es[newer]
+        given[idx[newer]] = merged["_g"].to_numpy(dtype=bool, na_value=False)[newer]
+    return given
+
+
+def quiet_audit(messages: pd.DataFrame, timezone: str, rules: pd.DataFrame,
+                consent: pd.DataFrame | None = None) -> tuple[dict, pd.DataFrame]:
+    """Quiet-hours violations by channel: covered sends in the night window without consent in force.
+
+    Notes
+    -----
+    :math:`v_i = q_i \\wedge \\lnot c_i(t_i)`, with :math:`q_i` from :func:`in_rule_window` and
+    :math:`c_i(t)` from :func:`consent_in_force`. The Korean Act on Promotion of Information and
+    Communications Network Utilization, art. 50(3), requires separate prior consent for
+    advertising sent 21:00–08:00; which channels it covers and its edges are rows of ``rules``.
+
+    Returns
+    -------
+    summary : dict
+        messages, quiet_sends, violations, violation_share, customers_with_violations and
+        by_channel (channel → violations; every channel of the log).
+    customers : DataFrame
+        Pseudonymised customer_id, violations, messages; most violations first.
+    """
+    quiet = in_rule_window(messages, timezone, rules).to_numpy()
+    viol = quiet & ~consent_in_force(messages, consent)
+    per = (pd.DataFrame({"customer_id": messages["customer_id"].to_numpy(), "violations": viol})
+           .groupby("customer_id", sort=True)["violations"].agg(violations="sum", messages="size")
+           .reset_index())
+    per = per[per["violations"] > 0].sort_values(["violations", "customer_id"], ascending=[False, True])
+    per = pseudonymise_columns(per).reset_index(drop=True)
+    by_channel = pd.Series(viol, dtype="int64").groupby(messages["channel"].to_numpy()).sum()
+    summary = {"messages": int(len(messages)), "quiet_sends": int(quiet.sum()), "violations": int(viol.sum()),
+               "violation_share": float(viol.mean()) if len(messages) else 0.0,
+               "customers_with_violations": int(len(per)),
+               "by_channel": {str(k): int(v) for k, v in sorted(by_channel.items())}}
+    return summary, per

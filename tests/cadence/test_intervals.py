@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from helpers.cadence import intervals
 
@@ -41,3 +42,41 @@ def test_median_ci_refuses_a_level_the_sample_cannot_reach():
     iv = pd.DataFrame({"customer_id": "a", "stage": "cart", "days": [7.0, 7.5, 6.5]})
     assert pd.isna(intervals.interval_summary(iv).loc["cart", "matches_policy"])
 
+
+
+def _iv(days_by_customer: dict[str, list[float]], stage: str = "cart") -> pd.DataFrame:
+    rows = [(c, stage, d) for c, ds in days_by_customer.items() for d in ds]
+    return pd.DataFrame(rows, columns=["customer_id", "stage", "days"])
+
+
+def test_agreement_when_every_resample_stays_inside_the_margin():
+    # every interval is 7.0 or 7.2: any resampled median is in [7.0, 7.2], inside 7 ± 0.5
+    iv = _iv({"a": [7.0, 7.2], "b": [7.0], "c": [7.2, 7.0, 7.0]})
+    got = intervals.interval_agreement(iv, margin_days=0.5, draws=200)
+    assert bool(got.loc["cart", "agrees"])
+    assert 7.0 <= got.loc["cart", "low"] <= got.loc["cart", "high"] <= 7.2
+    assert got.loc["cart", "customers"] == 3 and got.loc["cart", "intervals"] == 6
+
+
+def test_no_agreement_when_the_interval_reaches_past_the_margin():
+    # half the customers send every 7 days, half every 8: resampled medians range over 7..8,
+    # so the 90% interval reaches 7.5 = the edge of 7 ± 0.5 -> not shown to agree
+    iv = _iv({f"c{i}": [7.0] * 3 if i % 2 else [8.0] * 3 for i in range(20)})
+    assert not bool(intervals.interval_agreement(iv, margin_days=0.5, draws=400).loc["cart", "agrees"])
+    # with a 1.5-day margin the same log agrees
+    assert bool(intervals.interval_agreement(iv, margin_days=1.5, draws=400).loc["cart", "agrees"])
+
+
+def test_agreement_needs_two_customers_and_a_policy_value():
+    got = intervals.interval_agreement(_iv({"a": [7.0, 7.0, 7.0]}), draws=50)
+    assert pd.isna(got.loc["cart", "agrees"]) and got.loc["cart", "median_days"] == 7.0
+    got = intervals.interval_agreement(_iv({"a": [30.0], "b": [30.0]}, stage="dormant"), draws=50)
+    assert pd.isna(got.loc["dormant", "agrees"]) and not pd.isna(got.loc["dormant", "low"])
+
+
+@pytest.mark.parametrize("kw, match", [({"margin_days": 0}, "margin_days = 0 must be > 0"),
+                                       ({"alpha": 0.5}, "alpha = 0.5 must be between 0 and 0.5"),
+                                       ({"draws": 5}, "draws = 5 must be at least 20")])
+def test_agreement_refuses_bad_settings(kw, match):
+    with pytest.raises(ValueError, match=match):
+        intervals.interval_agreement(_iv({"a": [7.0], "b": [7.0]}), **kw)

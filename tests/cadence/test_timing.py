@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+import pytest
+
 from helpers.cadence import timing
 from helpers.privacy import pseudonymise
 
@@ -51,3 +54,40 @@ def test_weekday_hour_table_sums_to_one(msgs):
     assert table.loc["mon", 12] == 0.5 and table.loc["sun", 23] == 0.25
     assert math.isclose(table.to_numpy().sum(), 1.0)
 
+
+
+RULES = pd.DataFrame({"night_rule": [True, True, False], "start_s": [21 * 3600, 21 * 3600, 21 * 3600],
+                      "end_s": [8 * 3600, 8 * 3600, 8 * 3600], "start_inclusive": [True, False, True],
+                      "end_inclusive": [True, False, True], "start": "21:00", "end": "08:00"},
+                     index=["lms", "push", "email"])
+
+
+def test_rule_window_edges_and_channels(msgs):
+    sent = ["2024-03-04T21:00:00+09:00", "2024-03-05T08:00:00+09:00", "2024-03-05T08:00:01+09:00",
+            "2024-03-04T20:59:59+09:00"]
+    # lms: both edges inside -> 21:00 and 08:00 are quiet, 08:00:01 and 20:59:59 are not
+    assert timing.in_rule_window(msgs(list("abcd"), sent), SEOUL, RULES).tolist() == [True, True, False, False]
+    # push: both edges outside -> only strictly between
+    assert timing.in_rule_window(msgs(list("abcd"), sent, channel="push"), SEOUL, RULES).tolist() == [False] * 4
+    # email: not covered by the night rule at all
+    night = msgs(["a"], ["2024-03-04T23:00:00+09:00"], channel="email")
+    assert timing.in_rule_window(night, SEOUL, RULES).tolist() == [False]
+    with pytest.raises(ValueError, match=r"no row for channel\(s\) \['kakao'\]"):
+        timing.in_rule_window(msgs(["a"], ["2024-03-04T23:00:00+09:00"], channel="kakao"), SEOUL, RULES)
+
+
+def test_dated_consent_decides_each_send(msgs, ts):
+    m = msgs(["a", "a", "a", "b"], ["2024-01-01T22:00:00+09:00", "2024-02-01T22:00:00+09:00",
+                                    "2024-03-01T22:00:00+09:00", "2024-03-01T22:00:00+09:00"],
+             consent=[True, True, True, True])
+    m.loc[3, "channel"] = "push"
+    consent = pd.DataFrame({"customer_id": ["a", "a", "b"], "channel": ["all", "lms", "lms"],
+                            "event": ["given", "withdrawn", "given"],
+                            "at": ts(["2024-01-15T00:00+09:00", "2024-02-15T00:00+09:00", "2024-01-01T00:00+09:00"])})
+    # a: before consent (Jan 1) no; Feb 1 given for all; Mar 1 withdrawn for lms; b: consent only for lms, sent push
+    assert timing.consent_in_force(m, consent).tolist() == [False, True, False, False]
+    summary, per = timing.quiet_audit(m, SEOUL, RULES, consent)
+    # all four are 22:00 sends inside the window: a's Jan 1 and Mar 1 (lms) and b's push lack consent
+    assert summary["violations"] == 3 and summary["by_channel"] == {"lms": 2, "push": 1}
+    # without dated events the static flag (all true) says no violation
+    assert timing.quiet_audit(m, SEOUL, RULES)[0]["by_channel"] == {"lms": 0, "push": 0}
