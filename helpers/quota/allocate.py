@@ -63,8 +63,8 @@ def total_coupons(budget: float, face_value: float) -> int:
 
 
 def allocate(budget: float, level_weights: Mapping[str, float], slot_shares: Mapping[str, float],
-             face_value: float, currency: str) -> pd.DataFrame:
-    """Split a budget over promotion levels and into integer coupon quotas per time slot.
+             face_value: float, currency: str, redemption_rate: float = 1.0) -> pd.DataFrame:
+    """Split a budget over promotion levels and into integer coupon quotas to release per time slot.
 
     Parameters
     ----------
@@ -77,12 +77,15 @@ def allocate(budget: float, level_weights: Mapping[str, float], slot_shares: Map
     face_value : float
         Coupon face value (> 0), ``currency``.
     currency : str
+    redemption_rate : float
+        Share of released coupons that are redeemed, in (0, 1]; the budget pays for redeemed coupons.
 
     Returns
     -------
     DataFrame
-        One row per (level, slot): ``level, slot, budget, coupons, coupon_value, currency``.
-        ``budget`` is the exact money share; ``coupons`` are integers.
+        One row per (level, slot): ``level, slot, budget, coupons, coupon_value, expected_cost,
+        currency``. ``budget`` is the exact money share; ``coupons`` (to release) are integers;
+        ``coupon_value`` = coupons × face value; ``expected_cost`` = coupons × face value × redemption.
 
     Raises
     ------
@@ -91,28 +94,33 @@ def allocate(budget: float, level_weights: Mapping[str, float], slot_shares: Map
 
     Notes
     -----
-    :math:`N = \\lfloor B / v \\rfloor` coupons in total; :math:`N` is split over levels by
+    :math:`N = \\lfloor B / (v\\rho) \\rfloor` coupons released in total (redemption rate
+    :math:`\\rho`: only :math:`N\\rho` are expected to be used and cost :math:`v` each); :math:`N` is split over levels by
     :func:`largest_remainder` with weights :math:`w_\\ell`, then each level's count over slots
     with shares :math:`s_k`. Counts therefore sum exactly to :math:`N` overall and per level,
-    and the coupon value :math:`N v \\le B` (a level's coupon value may exceed its money share by
-    less than one coupon, because whole coupons are moved between levels).
+    and the expected cost :math:`N v \\rho \\le B` (a level's expected cost differs from its money
+    share by less than one coupon's face value, because whole coupons are moved between levels).
 
     Examples
     --------
     >>> a = allocate(100_000, {"S+": 0.5, "S": 0.5}, {"am": 0.5, "pm": 0.5}, 3000, "KRW")
     >>> int(a["coupons"].sum())  # floor(100000 / 3000)
     33
+    >>> int(allocate(100_000, {"S+": 1.0}, {"all": 1.0}, 3000, "KRW", 0.2)["coupons"].sum())  # 100000 / 600
+    166
     """
     if not (math.isfinite(budget) and budget >= 0):
         raise ValueError(f"budget = {budget} must be a finite amount ≥ 0")
     if not (math.isfinite(face_value) and face_value > 0):
         raise ValueError(f"face_value = {face_value} must be > 0")
+    if not (math.isfinite(redemption_rate) and 0 < redemption_rate <= 1):
+        raise ValueError(f"redemption_rate = {redemption_rate} must be in (0, 1]")
     for name, w, keys in (("level_weights", level_weights, PROMOTION_LEVELS), ("slot_shares", slot_shares, None)):
         try:
             contracts.require_weights(name, w, keys=keys)
         except ParameterError as exc:
             raise ValueError(str(exc)) from exc
-    n_total = total_coupons(budget, face_value)
+    n_total = total_coupons(budget, face_value * redemption_rate)
     per_level = largest_remainder(n_total, level_weights)
     rows = []
     for lvl, wl in level_weights.items():
@@ -120,7 +128,8 @@ def allocate(budget: float, level_weights: Mapping[str, float], slot_shares: Map
         for slot, share in slot_shares.items():
             n = int(per_slot[slot])
             rows.append({"level": lvl, "slot": slot, "budget": budget * wl * share, "coupons": n,
-                         "coupon_value": n * face_value, "currency": currency})
+                         "coupon_value": n * face_value, "expected_cost": n * face_value * redemption_rate,
+                         "currency": currency})
     return pd.DataFrame(rows)
 
 
@@ -131,7 +140,7 @@ def level_totals(allocation: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``level, budget, share, coupons, coupon_value, currency`` in level order (S+ first);
+        ``level, budget, share, coupons, coupon_value, expected_cost, currency`` in level order (S+ first);
         ``share`` = level budget / total budget (0 when the budget is 0).
 
     Notes
@@ -146,10 +155,11 @@ def level_totals(allocation: pd.DataFrame) -> pd.DataFrame:
     """
     g = allocation.groupby("level", sort=False).agg(budget=("budget", "sum"), coupons=("coupons", "sum"),
                                                     coupon_value=("coupon_value", "sum"),
+                                                    expected_cost=("expected_cost", "sum"),
                                                     currency=("currency", "first")).reset_index()
     total = g["budget"].sum()
     g["share"] = g["budget"] / total if total > 0 else 0.0
     g["order"] = g["level"].map({lvl: i for i, lvl in enumerate(PROMOTION_LEVELS)})
     g = g.sort_values("order").drop(columns="order").reset_index(drop=True)
-    return g[["level", "budget", "share", "coupons", "coupon_value", "currency"]]
+    return g[["level", "budget", "share", "coupons", "coupon_value", "expected_cost", "currency"]]
 

@@ -73,7 +73,8 @@ class Backtest:
 
 
 def rolling_backtest(history: pd.DataFrame, freq: str, horizon: int, folds: int, *, level: float = 0.9,
-                     fourier_order: int = 3) -> Backtest:
+                     fourier_order: int = 3, holiday_country: str | None = None, lead: int = 0,
+                     lag: int = 0) -> Backtest:
     """Rolling-origin backtest of the baseline model against the seasonal naive forecast.
 
     Parameters
@@ -87,7 +88,7 @@ def rolling_backtest(history: pd.DataFrame, freq: str, horizon: int, folds: int,
         Number of origins (≥ 1); the last fold ends at the last date of the history.
     level : float
         Prediction interval level.
-    fourier_order : int
+    fourier_order, holiday_country, lead, lag
         Passed to :func:`fit_baseline`.
 
     Returns
@@ -138,7 +139,8 @@ def rolling_backtest(history: pd.DataFrame, freq: str, horizon: int, folds: int,
         cut = first_train + i * horizon
         train = history.iloc[:cut].reset_index(drop=True)
         test = history.iloc[cut:cut + horizon].reset_index(drop=True)
-        fit = fit_baseline(train, freq, fourier_order=fourier_order)
+        fit = fit_baseline(train, freq, fourier_order=fourier_order, holiday_country=holiday_country, lead=lead,
+                           lag=lag)
         fc = forecast_baseline(fit, test["date"].iloc[0], test["date"].iloc[-1], level=level,
                                promo_level=test["promo_level"])
         y = test["sales"].to_numpy(dtype=float)

@@ -34,6 +34,10 @@ class BaselineFit:
     columns: tuple[str, ...]
     rho: float
     history: pd.DataFrame = field(repr=False)
+    holiday_country: str | None = None
+    lead: int = 0
+    lag: int = 0
+    design: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def sigma(self) -> float:
@@ -41,10 +45,21 @@ class BaselineFit:
         return float(np.sqrt(self.results.scale))
 
 
+def _lead_lag(promo_level: pd.Series | None, n: int, lead: int, lag: int) -> tuple[np.ndarray, np.ndarray]:
+    """Days within ``lead`` before / ``lag`` after a promotion day (and not promotion days themselves)."""
+    on = np.zeros(n, bool) if promo_level is None else pd.Series(np.asarray(promo_level, dtype=object)).notna().to_numpy()
+    pre, post = np.zeros(n, bool), np.zeros(n, bool)
+    for k in range(1, lead + 1):
+        pre[:-k] |= on[k:]
+    for k in range(1, lag + 1):
+        post[k:] |= on[:-k]
+    return (pre & ~on).astype(float), (post & ~on).astype(float)
+
+
 def _design(dates: pd.DatetimeIndex, freq: str, t0: pd.Timestamp, promo_level: pd.Series | None,
             holiday: pd.Series | None, levels: tuple[str, ...], use_holiday: bool,
-            fourier_order: int) -> pd.DataFrame:
-    """Regressors: constant, trend (years), seasonal terms, holiday, one dummy per promo level."""
+            fourier_order: int, extra: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """Regressors: constant, trend (years), seasonal terms, holiday, calendar and lead/lag terms, promo dummies."""
     X = pd.DataFrame(index=dates)
     X["const"] = 1.0
     X["trend"] = (dates - t0).days / 365.25
@@ -61,6 +76,8 @@ def _design(dates: pd.DatetimeIndex, freq: str, t0: pd.Timestamp, promo_level: p
     else:
         for m in range(2, 13):
             X[f"month_{m:02d}"] = (dates.month == m).astype(float)
+    for name, values in (extra or {}).items():
+        X[name] = values
     pl = pd.Series(None if promo_level is None else np.asarray(promo_level, dtype=object), index=dates,
                    dtype=object)
     for lvl in levels:
@@ -68,7 +85,30 @@ def _design(dates: pd.DatetimeIndex, freq: str, t0: pd.Timestamp, promo_level: p
     return X
 
 
-def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int = 3) -> BaselineFit:
+def _extras(freq: str, dates: pd.DatetimeIndex, promo_level: pd.Series | None, country: str | None,
+            lead: int, lag: int, keep: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+    """Calendar (moving holidays) and promotion lead/lag regressors; ``keep`` limits them to a fit's columns."""
+    from helpers.quota.holiday_calendar import holiday_flags, moving_days_per_month
+
+    out: dict[str, np.ndarray] = {}
+    if country:
+        if freq == "D":
+            out["holiday_moving"] = holiday_flags(country, dates)[1].astype(float)
+        else:
+            out["holiday_moving_days"] = moving_days_per_month(country, dates)
+    if freq == "D" and (lead or lag):
+        pre, post = _lead_lag(promo_level, len(dates), lead, lag)
+        if lead:
+            out["promo_lead"] = pre
+        if lag:
+            out["promo_lag"] = post
+    if keep is not None:
+        out = {k: v for k, v in out.items() if k in keep}
+    return out
+
+
+def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int = 3,
+                 holiday_country: str | None = None, lead: int = 0, lag: int = 0) -> BaselineFit:
     """Fit the promotion-free baseline model to a checked sales series.
 
     Parameters
@@ -80,6 +120,12 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
         Series frequency.
     fourier_order : int
         Yearly Fourier pairs for daily data (1–10); monthly data uses month dummies.
+    holiday_country : str, optional
+        Country code of the ``holidays`` calendar. Fixed-date public holidays join the history's
+        own ``holiday`` column; moving ones (Seollal, Chuseok, substitute days) get their own
+        term (a day flag, or days per month for monthly data).
+    lead, lag : int
+        Days before / after a promotion day with their own effect (daily data; 0 = none).
 
     Returns
     -------
@@ -100,11 +146,14 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
 
     with :math:`t` in years, :math:`s(t)` = weekday dummies + :math:`K` yearly Fourier pairs
     (daily) or month dummies (monthly), :math:`h_t` the holiday flag and :math:`P_{\\ell t}` = 1
-    on days with a promotion of level :math:`\\ell`. The baseline is
+    on days with a promotion of level :math:`\\ell`; with a calendar, :math:`+\\,\\eta\\,m_t` for moving
+    holidays, and :math:`+\\,\\lambda^- L_t + \\lambda^+ F_t` for the ``lead`` days before and ``lag``
+    days after a promotion (switched off with the promotions). The baseline is
     :math:`\\hat y_t - \\sum_\\ell \\hat\\delta_\\ell P_{\\ell t}` (promotions switched off), so
     :math:`\\hat\\delta_\\ell` is the estimated uplift per promotion period. Holidays recur on the
     same month and day every year. ``rho`` is the lag-1 autocorrelation of residuals, used to
-    widen intervals of period totals.
+    widen intervals of period totals; the coefficient covariance is HAC (Newey–West, Bartlett
+    kernel, :math:`\\lfloor 4 (n/100)^{2/9} \\rfloor` lags), robust to that autocorrelation.
 
     Examples
     --------
@@ -126,9 +175,19 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
     t0 = dates[0]
     levels = tuple(lvl for lvl in PROMOTION_LEVELS if (history["promo_level"] == lvl).any())
     hol = history["holiday"].to_numpy(dtype=bool)
+    if holiday_country and freq == "D":
+        from helpers.quota.holiday_calendar import holiday_flags
+
+        hol = hol | holiday_flags(holiday_country, dates)[0]
     use_holiday = freq == "D" and bool(hol.any()) and not bool(hol.all())
-    holiday_days = frozenset((d.month, d.day) for d in dates[hol]) if use_holiday else frozenset()
-    X = _design(dates, freq, t0, history["promo_level"], history["holiday"], levels, use_holiday, fourier_order)
+    holiday_days = frozenset((d.month, d.day) for d in dates[history["holiday"].to_numpy(dtype=bool)]) \
+        if use_holiday else frozenset()
+    extra = _extras(freq, dates, history["promo_level"], holiday_country, lead, lag)
+    extra = {k: v for k, v in extra.items() if np.ptp(v) > 0}  # a term that never varies cannot be estimated
+    X = _design(dates, freq, t0, history["promo_level"], pd.Series(hol, index=dates), levels, use_holiday,
+                fourier_order, extra)
+    if "holiday_moving_days" in X.columns and np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
+        X = X.drop(columns="holiday_moving_days")  # always in the same months: the month dummies hold it
     y = history["sales"].to_numpy(dtype=float)
     Xa = X.to_numpy()
     if np.linalg.matrix_rank(Xa) < Xa.shape[1]:
@@ -139,19 +198,28 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
             + (f"; {culprits} cannot be told apart from trend/seasonal terms" if culprits else "")
             + " (e.g. a promotion level held in the same calendar month every year of a monthly series); "
             "use daily data or a longer history")
-    results = sm.OLS(y, Xa).fit()
+    Xa = X.to_numpy()
+    maxlags = int(np.floor(4 * (len(y) / 100) ** (2 / 9)))
+    results = sm.OLS(y, Xa).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags}, use_t=True)
     resid = results.resid
     rho = float(np.corrcoef(resid[:-1], resid[1:])[0, 1]) if np.std(resid) > 0 else 0.0
     rho = float(np.clip(rho if np.isfinite(rho) else 0.0, 0.0, 0.99))
     return BaselineFit(results=results, freq=freq, t0=t0, levels=levels, holiday_days=holiday_days,
                        fourier_order=fourier_order, columns=tuple(X.columns), rho=rho,
-                       history=history.reset_index(drop=True))
+                       history=history.reset_index(drop=True), holiday_country=holiday_country, lead=lead, lag=lag,
+                       design=X)
 
 
 def _future_design(fit: BaselineFit, dates: pd.DatetimeIndex, promo_level: pd.Series | None) -> pd.DataFrame:
-    holiday = pd.Series([(d.month, d.day) in fit.holiday_days for d in dates], index=dates)
+    hol = np.array([(d.month, d.day) in fit.holiday_days for d in dates])
+    if fit.holiday_country and fit.freq == "D":
+        from helpers.quota.holiday_calendar import holiday_flags
+
+        hol = hol | holiday_flags(fit.holiday_country, dates)[0]
     use_holiday = "holiday" in fit.columns
-    return _design(dates, fit.freq, fit.t0, promo_level, holiday, fit.levels, use_holiday, fit.fourier_order)
+    extra = _extras(fit.freq, dates, promo_level, fit.holiday_country, fit.lead, fit.lag, keep=fit.columns)
+    return _design(dates, fit.freq, fit.t0, promo_level, pd.Series(hol, index=dates), fit.levels, use_holiday,
+                   fit.fourier_order, extra)
 
 
 def promo_effects(fit: BaselineFit, level: float = 0.9, currency: str = "") -> pd.DataFrame:
@@ -194,6 +262,26 @@ def promo_effects(fit: BaselineFit, level: float = 0.9, currency: str = "") -> p
     return pd.DataFrame(rows, columns=["level", "effect", "low", "high", "currency", "periods"])
 
 
+#: Calendar and lead/lag terms, as shown to readers.
+TERM_LABELS = {"holiday": "public holiday (fixed date)", "holiday_moving": "moving public holiday (per day)",
+               "holiday_moving_days": "moving public holiday (per day in the month)",
+               "promo_lead": "day before a promotion (lead)", "promo_lag": "day after a promotion (lag)"}
+
+
+def calendar_effects(fit: BaselineFit, level: float = 0.9) -> pd.DataFrame:
+    """Estimated effects of holidays and of the days around promotions, with HAC intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``term, effect, low, high`` (money per period) for the terms the fit holds.
+    """
+    ci = fit.results.conf_int(alpha=1 - level)
+    rows = [{"term": TERM_LABELS[c], "effect": float(fit.results.params[j]), "low": float(ci[j, 0]),
+             "high": float(ci[j, 1])} for j, c in enumerate(fit.columns) if c in TERM_LABELS]
+    return pd.DataFrame(rows, columns=["term", "effect", "low", "high"])
+
+
 def baseline_in_sample(fit: BaselineFit) -> pd.DataFrame:
     """Fitted sales and the promotion-free baseline on every past period.
 
@@ -205,7 +293,7 @@ def baseline_in_sample(fit: BaselineFit) -> pd.DataFrame:
 
     Notes
     -----
-    :math:`\\text{baseline}_t = \\hat y_t - \\sum_\\ell \\hat\\delta_\\ell P_{\\ell t}`.
+    :math:`\\text{baseline}_t = \\hat y_t - \\sum_\\ell \\hat\\delta_\\ell P_{\\ell t}` (and the lead/lag terms).
 
     Examples
     --------
@@ -219,10 +307,10 @@ def baseline_in_sample(fit: BaselineFit) -> pd.DataFrame:
     """
     h = fit.history
     dates = pd.DatetimeIndex(h["date"])
-    X = _design(dates, fit.freq, fit.t0, h["promo_level"], h["holiday"], fit.levels,
-                "holiday" in fit.columns, fit.fourier_order)
-    X0 = _design(dates, fit.freq, fit.t0, None, h["holiday"], fit.levels, "holiday" in fit.columns,
-                 fit.fourier_order)
+    X = fit.design if fit.design is not None else _design(dates, fit.freq, fit.t0, h["promo_level"], h["holiday"],
+                                                           fit.levels, "holiday" in fit.columns, fit.fourier_order)
+    X0 = X.copy()
+    X0[[c for c in X0.columns if c.startswith("promo_")]] = 0.0  # promotions, with their lead and lag, off
     beta = fit.results.params
     fitted = X.to_numpy() @ beta
     base = X0.to_numpy() @ beta

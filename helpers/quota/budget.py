@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,6 +77,24 @@ class RoiEstimate:
     n_campaigns: int
     source: str
     campaigns: pd.DataFrame = field(repr=False)
+    basis: str = "attributional"
+    sd: float = 0.0
+
+    def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """ROIs of a new campaign: predictive draws (Student t, n − 1 df, scale √(1 + 1/n)).
+
+        Notes
+        -----
+        Attributional (positive): :math:`\\hat r\\,e^{s\\sqrt{1+1/n}\\,t_{n-1}}` with :math:`s` the sd of
+        log ROIs; incremental (may be ≤ 0): :math:`\\hat r + s\\sqrt{1+1/n}\\,t_{n-1}`. An override
+        has no spread.
+        """
+        if self.n_campaigns < 2:
+            return np.full(n, self.roi)
+        t = rng.standard_t(self.n_campaigns - 1, size=n) * math.sqrt(1 + 1 / self.n_campaigns)
+        if self.basis == "incremental":
+            return self.roi + self.sd * t
+        return self.roi * np.exp(self.log_sd * t)
 
 
 PAST_CAMPAIGN_COLUMNS = ("campaign_id", "activity_type", "level", "coupon_cost", "coupon_payment_amount",
@@ -84,7 +102,7 @@ PAST_CAMPAIGN_COLUMNS = ("campaign_id", "activity_type", "level", "coupon_cost",
 
 
 def estimate_roi(campaigns: pd.DataFrame | None, activity_type: str, *, roi: float | None = None,
-                 currency: str | None = None, level: float = 0.9) -> RoiEstimate:
+                 currency: str | None = None, level: float = 0.9, basis: str = "attributional") -> RoiEstimate:
     """ROI of an activity type from past campaigns (pooled), with its campaign-to-campaign spread.
 
     Parameters
@@ -100,7 +118,10 @@ def estimate_roi(campaigns: pd.DataFrame | None, activity_type: str, *, roi: flo
     currency : str, optional
         Expected currency of the campaigns (must match).
     level : float
-        Level of the reported spread interval.
+        Level of the reported interval for a new campaign's ROI.
+    basis : {"attributional", "incremental"}
+        Attributional: payment amount / coupon cost. Incremental: the campaigns'
+        ``incremental_roi`` (holdout-based), pooled with coupon-cost weights.
 
     Returns
     -------
@@ -152,15 +173,55 @@ def estimate_roi(campaigns: pd.DataFrame | None, activity_type: str, *, roi: flo
         raise ValueError(f"only {len(c)} past campaign(s) of activity type {activity_type!r} with coupon cost > 0; "
                          "at least 2 are needed for an ROI and its spread (or pass an roi override)")
     c["roi"] = c["coupon_payment_amount"] / c["coupon_cost"]
+    keep = [k for k in ["campaign_id", "level", "coupon_cost", "coupon_payment_amount", "roi", "incremental_roi",
+                        "redemption_rate", "currency"] if k in c.columns]
+    n = len(c)
+    q = stats.t.ppf((1 + level) / 2, n - 1) * math.sqrt(1 + 1 / n)
+    if basis == "incremental":
+        if "incremental_roi" not in c.columns or c["incremental_roi"].isna().any():
+            raise DataContractError("past campaigns: basis 'incremental' needs an 'incremental_roi' value for "
+                                    f"every campaign of {activity_type!r}")
+        r = c["incremental_roi"].astype(float)
+        pooled = float((r * c["coupon_cost"]).sum() / c["coupon_cost"].sum())
+        if not pooled > 0:
+            raise ValueError(f"pooled incremental ROI of {activity_type!r} is {pooled:.3f}: the coupons bought no "
+                             "extra sales, so no budget can close a gap")
+        sd = float(np.std(r, ddof=1))
+        return RoiEstimate(activity_type, pooled, 0.0, pooled - q * sd, pooled + q * sd, n,
+                           "past campaigns (incremental)", c[keep].reset_index(drop=True), "incremental", sd)
     pooled = float(c["coupon_payment_amount"].sum() / c["coupon_cost"].sum())
     if not pooled > 0:
         raise ValueError(f"pooled ROI of {activity_type!r} is {pooled}; ROI must be > 0")
     positive = c["roi"] > 0
     log_sd = float(np.std(np.log(c.loc[positive, "roi"]), ddof=1)) if positive.sum() >= 2 else 0.0
-    z = stats.norm.ppf((1 + level) / 2)
-    keep = ["campaign_id", "level", "coupon_cost", "coupon_payment_amount", "roi", "currency"]
-    return RoiEstimate(activity_type, pooled, log_sd, pooled * math.exp(-z * log_sd), pooled * math.exp(z * log_sd),
-                       len(c), "past campaigns", c[keep].reset_index(drop=True))
+    return RoiEstimate(activity_type, pooled, log_sd, pooled * math.exp(-q * log_sd), pooled * math.exp(q * log_sd),
+                       n, "past campaigns", c[keep].reset_index(drop=True))
+
+
+def estimate_redemption(campaigns: pd.DataFrame | None, activity_type: str,
+                        override: float | None = None) -> tuple[float, str]:
+    """Share of released coupons that are redeemed, and where it comes from.
+
+    Returns
+    -------
+    (float, str)
+        ``override`` when given; else the mean ``redemption_rate`` of the activity type's past
+        campaigns; else 1.0 (every coupon redeemed), said so in the source text.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"activity_type": ["category_week"] * 2, "redemption_rate": [0.1, 0.2]})
+    >>> estimate_redemption(c, "category_week")[0], estimate_redemption(None, "category_week", 0.5)[0]
+    (0.15000000000000002, 0.5)
+    """
+    if override is not None:
+        return float(override), "parameter redemption_rate"
+    if campaigns is not None and "redemption_rate" in campaigns.columns:
+        r = campaigns.loc[campaigns["activity_type"] == activity_type, "redemption_rate"].astype(float).dropna()
+        if len(r) and r.mean() > 0:
+            return float(r.mean()), f"mean of {len(r)} past {activity_type} campaigns"
+    return 1.0, ("assumed 1 (every released coupon redeemed): no redemption rate in the past campaigns and no "
+                 "redemption_rate parameter")
 
 
 @dataclass
@@ -213,8 +274,8 @@ def simulate_budget(forecast: Forecast, target: float, roi: RoiEstimate, *, n_si
     .. math:: B = \\frac{\\max(T - \\hat b, 0)}{\\hat r}, \\qquad
               B^{(s)} = \\frac{\\max(T - b^{(s)}, 0)}{r^{(s)}}
 
-    with :math:`b^{(s)} = \\hat b + \\mathrm{sd}_b\\, t^{(s)}_{df}` and
-    :math:`r^{(s)} = \\hat r\\, e^{s_r z^{(s)}}` drawn independently. Never negative: a target
+    with :math:`b^{(s)} = \\hat b + \\mathrm{sd}_b\\, t^{(s)}_{df}` and :math:`r^{(s)}` a new
+    campaign's ROI (:meth:`RoiEstimate.draw`) drawn independently. Never negative: a target
     below the baseline needs no budget.
 
     Examples
@@ -234,7 +295,7 @@ def simulate_budget(forecast: Forecast, target: float, roi: RoiEstimate, *, n_si
         raise ValueError(f"level = {level} must be in (0, 1)")
     rng = np.random.default_rng(seed)
     b = forecast.total + forecast.total_sd * rng.standard_t(forecast.df_resid, size=n_simulations)
-    r = roi.roi * np.exp(roi.log_sd * rng.standard_normal(n_simulations))
+    r = roi.draw(n_simulations, rng)
     draws = np.maximum(target - b, 0.0) / r
     gap = float(target - forecast.total)
     budget = max(gap, 0.0) / roi.roi
@@ -274,7 +335,7 @@ def budget_cap(revenue_sources: Mapping[str, float], marketing_share: float) -> 
     return float(marketing_share * sum(revenue_sources.values()))
 
 
-def apply_cap(budget: BudgetResult, cap: float, roi: float) -> dict[str, float | bool]:
+def apply_cap(budget: BudgetResult, cap: float, roi: float | Callable[[float], float]) -> dict[str, float | bool]:
     """Cap the budget and say what the capped budget buys.
 
     Returns
@@ -301,10 +362,10 @@ def apply_cap(budget: BudgetResult, cap: float, roi: float) -> dict[str, float |
     """
     if not (math.isfinite(cap) and cap >= 0):
         raise ValueError(f"cap = {cap} must be a finite amount ≥ 0")
-    if not roi > 0:
+    if not callable(roi) and not roi > 0:
         raise ValueError(f"roi = {roi} must be > 0")
     capped = min(budget.budget, cap)
-    bought = capped * roi
+    bought = float(roi(capped)) if callable(roi) else capped * roi
     expected = budget.baseline + bought
     return {"cap": float(cap), "cap_binds": bool(budget.budget > cap), "capped_budget": float(capped),
             "sales_bought": float(bought), "expected_sales": float(expected),

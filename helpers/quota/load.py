@@ -8,7 +8,7 @@ their contracts (errors name the file, column, rows and values).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -242,5 +242,24 @@ def load_campaigns(p: Any) -> pd.DataFrame | None:
     """
     if p.roi is not None:
         return None
-    return contracts.load_csv(p.past_campaigns_path, contracts.SCHEMAS["past_campaigns"],
-                              param="past_campaigns_path")
+    return contracts.load_csv(p.past_campaigns_path, past_campaigns_schema(), param="past_campaigns_path")
+
+
+#: Columns of ``past_campaigns`` that notebook 03 reads when present (older files lack them).
+OPTIONAL_CAMPAIGN_COLUMNS = ("incremental_roi", "incremental_roi_low", "incremental_roi_high", "redemption_rate")
+
+
+def past_campaigns_schema() -> contracts.Schema:
+    """The ``past_campaigns`` contract as notebook 03 reads it: the incremental-ROI and redemption
+    columns optional, so a file without them still loads (the notebook then says what it falls back to).
+
+    Examples
+    --------
+    >>> "incremental_roi" in [c.name for c in past_campaigns_schema().optional]
+    True
+    """
+    schema = contracts.SCHEMAS["past_campaigns"]
+    moved = tuple(c for c in schema.columns if c.name in OPTIONAL_CAMPAIGN_COLUMNS)
+    kept = tuple(c for c in schema.columns if c.name not in OPTIONAL_CAMPAIGN_COLUMNS)
+    extra = tuple(c for c in moved if c.name not in {o.name for o in schema.optional})
+    return replace(schema, columns=kept, optional=tuple(schema.optional) + extra)

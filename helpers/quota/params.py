@@ -69,8 +69,23 @@ class Params(NotebookParams):
                                  description="target as growth over the same period last year, fraction (0.2 is +20%)")
     activity_type: Literal[ACTIVITY_TYPES] = Field(  # type: ignore[valid-type]
         "coupon_festival", description="coupon_festival, category_week or new_buyer_push")
+    roi_basis: Literal["incremental", "attributional"] = Field(
+        "incremental", description="ROI basis of the budget: incremental (against a holdout) or attributional "
+                                   "(paid amount of coupon orders per coupon cost)")
+    response_min_points: int = Field(6, ge=3, le=100, description="fewest (spend, incremental sales) points for a "
+                                                                 "response curve; fewer uses a constant ROI")
+    p_target: float = Field(0.8, gt=0, lt=1, description="probability of meeting the target that budget_for_p "
+                                                         "buys, 0-1")
+    redemption_rate: float | None = Field(None, gt=0, le=1, description="share of released coupons redeemed, 0-1; "
+                                                                       "null takes it from past campaigns")
     roi: float | None = Field(None, gt=0, description="ROI override (coupon payment amount per unit of coupon "
                                                       "cost); null estimates it from past campaigns")
+    holiday_country: str | None = Field("KR", description="country of the public-holiday calendar (holidays "
+                                                          "package code, e.g. KR); null uses only the history's column")
+    promo_lead: int = Field(2, ge=0, le=14, description="days before a promotion with their own effect (a lull), "
+                                                        "daily series only")
+    promo_lag: int = Field(2, ge=0, le=14, description="days after a promotion with their own effect (a dip), "
+                                                       "daily series only")
     level_weights: dict[str, float] = Field(
         {"S+": 0.4, "S": 0.3, "A+": 0.2, "A": 0.1}, description="budget share per promotion level, sums to 1")
     slot_shares: dict[str, float] = Field(

@@ -102,7 +102,9 @@ def headline_results(forecast: Forecast, budget: BudgetResult, roi: RoiEstimate,
 
 
 MONEY_KEYS = ("baseline", "baseline_low", "baseline_high", "target", "gap", "budget", "budget_low",
-              "budget_high", "cap", "capped_budget", "sales_bought", "expected_sales", "shortfall")
+              "budget_high", "cap", "capped_budget", "sales_bought", "expected_sales", "shortfall",
+              "budget_attributional", "budget_incremental", "budget_for_p")
+COUNT_PREFIXES = ("coupons.", "quota.", "coupons_released")
 
 
 def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
@@ -127,8 +129,10 @@ def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
     for k, v in results.items():
         if k in MONEY_KEYS or k.startswith("allocation."):
             rows.append((k, f"{v / 1e6:,.1f}", f"{currency} million"))
-        elif isinstance(v, bool) or k.startswith("coupons."):
-            rows.append((k, str(v), "coupons" if k.startswith("coupons.") else ""))
+        elif isinstance(v, (bool, str)) or k.startswith(COUNT_PREFIXES):
+            rows.append((k, str(v), "coupons" if k.startswith(COUNT_PREFIXES) else ""))
+        elif k.startswith("p_"):
+            rows.append((k, f"{v:.3f}", "probability"))
         else:
             rows.append((k, f"{v:.3f}", "ratio"))
     return pd.DataFrame(rows, columns=["key", "value", "unit"])
@@ -184,6 +188,38 @@ def record_results(results: Mapping[str, Any]) -> None:
 def headline_text(results: Mapping[str, Any], currency: str) -> str:
     """The checked plain-text headline table (printed in the ``NBVAL_CHECK_OUTPUT`` cell)."""
     return headline_table(results, currency).to_string(index=False)
+
+
+def plan_results(plan: Any, cap: Mapping[str, Any], allocation: pd.DataFrame, *, p_met: float, budget_p: float,
+                 p_target: float, redemption: float) -> dict[str, float | bool | str]:
+    """Keys of the ROI basis, response curve, P(target met) and release quotas (issue 14).
+
+    Returns
+    -------
+    dict
+        ``roi_basis``, ``budget_attributional``, ``budget_incremental`` (when the data allow it),
+        ``roi_attributional``, ``roi_incremental``, ``response.elasticity``, ``response.scale``,
+        ``p_target_met`` (at the capped budget), ``p_target``, ``budget_for_p``, ``redemption_rate``,
+        ``coupons_released`` and ``quota.<level>.<slot>``.
+    """
+    from helpers.results import key
+
+    out: dict[str, float | bool | str] = {"roi_basis": plan.basis}
+    for name in ("attributional", "incremental"):
+        if name in plan.needs:
+            out[f"budget_{name}"] = float(plan.needs[name].budget)
+            out[f"roi_{name}"] = float(plan.rois[name].roi)
+    out["response.elasticity"] = float(plan.curve.b)
+    out["response.scale"] = float(plan.curve.a)
+    out["p_target_met"] = float(p_met)
+    out["p_target"] = float(p_target)
+    if np.isfinite(budget_p):
+        out["budget_for_p"] = float(budget_p)
+    out["redemption_rate"] = float(redemption)
+    out["coupons_released"] = int(allocation["coupons"].sum())
+    for r in allocation.itertuples(index=False):
+        out[key("quota", r.level, r.slot)] = int(r.coupons)
+    return out
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -383,9 +419,12 @@ def figure_budget_draws(budget: BudgetResult, cap: Mapping[str, Any], currency: 
 def level_table(per_level: pd.DataFrame, currency: str) -> Any:
     """Budget, share and coupons per promotion level."""
     return table(per_level.drop(columns="currency"),
-                 {"level": "text", "budget": "money", "share": "pct", "coupons": "count", "coupon_value": "money"},
+                 {"level": "text", "budget": "money", "share": "pct", "coupons": "count", "coupon_value": "money",
+                  "expected_cost": "money"},
                  currency=currency, headers={"budget": f"budget ({currency})",
-                                             "coupon_value": f"face value of the coupons ({currency})"},
+                                             "coupons": "coupons to release",
+                                             "coupon_value": f"face value released ({currency})",
+                                             "expected_cost": f"expected cost at the redemption rate ({currency})"},
                  caption="Capped budget and coupon quota per promotion level")
 
 
@@ -448,18 +487,150 @@ def caveats(synthetic: bool, roi: RoiEstimate) -> Markdown:
     else:
         items.append("- **Your data.** The true promotion effect of your history is unknown: check the estimated "
                      "uplift against what you know of past events.")
-    items.append("- **ROI is attributional.** ROI = paid amount of coupon orders / coupon cost counts every "
-                 "coupon order as bought by the coupon; notebook 02's holdout comparison shows incremental "
-                 "sales are smaller, so gap / ROI understates the budget a truly incremental gap needs.")
+    if roi.basis == "attributional":
+        items.append("- **ROI is attributional.** ROI = paid amount of coupon orders / coupon cost counts every "
+                     "coupon order as bought by the coupon; notebook 02's holdout comparison shows incremental "
+                     "sales are smaller, so gap / ROI understates the budget a truly incremental gap needs.")
+    else:
+        items.append("- **Incremental ROI** comes from notebook 02's holdout comparisons and the uplift of the "
+                     "history's promotion periods; both are estimates, and a curve fitted to few points "
+                     "extrapolates beyond the spend seen in the data.")
     items.append("- The baseline is additive: promotion uplift is a fixed amount per period, independent of "
                  "season. A promotion held in the same calendar month every year cannot be told apart from "
                  "seasonality in monthly data (the helper refuses it).")
     spread = ("with the `roi` override the ROI spread is taken as zero" if roi.source == "override" else
               "a future campaign's ROI is assumed to vary like past campaigns of its type")
     items.append(f"- The budget interval assumes baseline and ROI errors are independent; {spread}.")
-    items.append("- Holidays are assumed to recur on the same calendar date every year (lunar holidays would "
-                 "need a calendar input).")
+    items.append("- Holidays: the history's own holiday column recurs on the same date; moving holidays come "
+                 "from the `holidays` calendar of `holiday_country` when it is set.")
     return Markdown("\n".join(items))
+
+
+# --- ROI basis, response curve, P(target met) -------------------------------------------------
+
+
+def basis_table(plan: Any, currency: str) -> Any:
+    """Both ROI bases side by side: ROI, the curve used and the budget each implies with its interval."""
+    rows = []
+    for name, need in plan.needs.items():
+        curve, roi = plan.curves[name], plan.rois[name]
+        rows.append({"basis": name + (" (chosen)" if name == plan.basis else ""), "roi": roi.roi,
+                     "response": "constant ROI" if curve.kind == "constant" else f"power, b = {curve.b:.2f}",
+                     "budget": need.budget, "low": need.low, "high": need.high})
+    df = pd.DataFrame(rows)
+    return table(df, {"basis": "text", "roi": "ratio", "response": "text", "budget": "money_m", "low": "money_m",
+                      "high": "money_m"}, currency=currency,
+                 headers={"roi": "ROI (pooled)", "budget": f"budget ({currency})", "low": "interval low",
+                          "high": "interval high"},
+                 caption="Budget the gap needs on each ROI basis (interval: joint simulation of baseline and return)")
+
+
+def plan_summary(plan: Any, cap: Mapping[str, Any], p_met: float, budget_p: float, p_target: float,
+                 currency: str, level: float = 0.9) -> Markdown:
+    """Bullets: the basis and why, the curve, P(target met) at the budget spent, the budget for p."""
+    items = []
+    if plan.statement:
+        items.append(f"- {plan.statement}")
+    if plan.curve.statement:
+        items.append(f"- {plan.curve.statement}")
+    others = [n for n in plan.needs if n != plan.basis]
+    chosen = plan.need
+    line = (f"- On the **{plan.basis}** basis the gap needs **{_m(chosen.budget, currency)}** "
+            f"({level:.0%} interval {_m(chosen.low, currency)}–{_m(chosen.high, currency)})")
+    if others:
+        o = plan.needs[others[0]]
+        line += f"; the {others[0]} basis would say {_m(o.budget, currency)}"
+        if not (chosen.low <= o.budget <= chosen.high):
+            line += ", outside the chosen basis's interval"
+    items.append(line + ".")
+    spent = float(cap["capped_budget"])
+    binds = " (the cap binds)" if cap["cap_binds"] else ""
+    items.append(f"- Spending {_m(spent, currency)}{binds} meets the target with probability **{p_met:.0%}**.")
+    if np.isfinite(budget_p):
+        items.append(f"- A {p_target:.0%} chance of meeting the target needs **{_m(budget_p, currency)}**"
+                     + (f", above the cap of {_m(cap['cap'], currency)}." if budget_p > cap["cap"] else "."))
+    else:
+        items.append(f"- No budget reaches a {p_target:.0%} chance of meeting the target in the simulation.")
+    return Markdown("\n".join(items))
+
+
+def figure_response(plan: Any, budget: float, currency: str, unit: str, synthetic: bool) -> Figure:
+    """Incremental sales against coupon spend per period: the points, the curve, each level's spend."""
+    curve = plan.curve
+    pts = curve.points
+    fig, ax = plt.subplots()
+    spends = [w * budget for w in plan.weights.values() if w > 0]
+    top = max([1.0, *pts["spend"].tolist(), *spends]) * 1.1
+    x = np.linspace(0, top, 200)
+    y = curve.roi.roi * x if curve.kind == "constant" else curve.a * x ** curve.b
+    label = "constant ROI" if curve.kind == "constant" else f"{curve.a:.2f} × spend^{curve.b:.2f}"
+    ax.plot(x, y, color=plots.color_for("baseline"), lw=1.5, label=f"response ({plan.basis}): {label}")
+    for source, marker in (("campaign", "o"), ("history", "s")):
+        sub = pts[pts["source"] == source]
+        if len(sub):
+            ax.scatter(sub["spend"], sub["incremental"], marker=marker, s=30, zorder=3,
+                       label="past campaigns" if source == "campaign" else "history's promotion levels",
+                       color=plots.color_for("promo" if source == "history" else "target"))
+    for lvl, w in plan.weights.items():
+        if w > 0:
+            ax.axvline(w * budget, color="#999999", ls=":", lw=1)
+            ax.annotate(lvl, (w * budget, ax.get_ylim()[1] * 0.95), ha="center", fontsize=8)
+    plots.money_axis(ax, currency, 1e6)
+    plots.money_axis(ax, currency, 1e6, axis="x")
+    ax.legend(loc="upper left")
+    shape = "a constant return" if curve.kind == "constant" or curve.b >= 1 else "diminishing returns"
+    plots.finish(ax, f"Coupon spend buys incremental sales with {shape}", f"coupon spend per {unit} ({currency}, millions)",
+                 f"incremental sales per {unit} ({currency}, millions)",
+                 note=_note(synthetic, "Dotted lines: each level's share of the budget spent."))
+    plt.close(fig)
+    return fig
+
+
+def figure_p_curve(plan: Any, cap: Mapping[str, Any], budget_p: float, p_target: float, currency: str,
+                   synthetic: bool) -> Figure:
+    """P(target met) against the budget, with the budget spent, the cap and the budget for p."""
+    from helpers.quota.response import p_curve
+
+    need = plan.need
+    finite = need.draws[np.isfinite(need.draws)]
+    upper = max(float(np.quantile(finite, 0.99)) if len(finite) else 1.0, float(cap["cap"]), need.budget) * 1.05
+    curve = p_curve(need, upper)
+    fig, ax = plt.subplots()
+    ax.plot(curve["budget"], curve["p"], color=plots.color_for("baseline"), lw=1.8)
+    ax.axvline(cap["cap"], color=plots.color_for("target"), ls="--", lw=1.2, label="cap")
+    spent = float(cap["capped_budget"])
+    from helpers.quota.response import p_target_met
+
+    p_spent = p_target_met(need, spent)
+    ax.scatter([spent], [p_spent], color="#000000", zorder=3, label=f"budget spent: {p_spent:.0%}")
+    if np.isfinite(budget_p):
+        ax.axhline(p_target, color="#999999", ls=":", lw=1)
+        ax.axvline(budget_p, color="#999999", ls=":", lw=1, label=f"{p_target:.0%} needs {_m(budget_p, currency)}")
+    plots.money_axis(ax, currency, 1e6, axis="x")
+    plots.percent_axis(ax)
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="lower right")
+    plots.finish(ax, f"The budget spent meets the target with probability {p_spent:.0%}",
+                 f"coupon budget for the period ({currency}, millions)", "P(target met)",
+                 note=_note(synthetic, "Joint simulation of the baseline forecast and the response."))
+    plt.close(fig)
+    return fig
+
+
+def calendar_table(effects: pd.DataFrame, currency: str, level: float) -> Any:
+    """Holiday and lead/lag effects with their HAC intervals."""
+    return table(effects, {"term": "text", "effect": "money_m", "low": "money_m", "high": "money_m"},
+                 currency=currency, headers={"effect": f"effect per period ({currency})",
+                                             "low": f"{level:.0%} CI low", "high": f"{level:.0%} CI high"},
+                 caption="Holidays and the days around promotions (HAC intervals)")
+
+
+def redemption_note(rate: float, source: str, face_value: float, currency: str) -> Markdown:
+    """How many coupons are released per coupon the budget pays for."""
+    return Markdown(f"Redemption rate **{rate:.0%}** ({source}): a coupon of "
+                    f"{format_money(face_value, currency, decimals=0)} costs "
+                    f"{format_money(face_value * rate, currency, decimals=0)} in expectation, so "
+                    f"{1 / rate:.1f} coupons are released per coupon the budget pays for.")
 
 
 def data_note(synthetic: bool) -> Markdown:
@@ -474,4 +645,5 @@ __all__ = ["is_synthetic", "headline_results", "record_results", "headline_table
            "effects_summary", "quality_table", "history_preview", "figure_history", "effects_table",
            "figure_baseline", "backtest_table", "backtest_summary", "campaigns_intro", "roi_table",
            "budget_summary", "figure_forecast", "figure_budget_draws", "level_table", "quota_pivot",
-           "quota_table", "figure_quotas", "allocation_summary", "caveats", "data_note"]
+           "quota_table", "figure_quotas", "allocation_summary", "caveats", "data_note", "plan_results",
+           "basis_table", "plan_summary", "figure_response", "figure_p_curve", "calendar_table", "redemption_note"]

@@ -49,3 +49,16 @@ def test_allocate_bad_weights(weights, slots, match):
     with pytest.raises(ValueError, match=match):
         allocate.allocate(1000.0, weights, slots, 10.0, "KRW")
 
+
+
+def test_released_quotas_times_redemption_times_face_value_equal_the_level_budget():
+    # 1,000,000 KRW at 5,000 KRW and 17% redemption: 1e6 / 850 = 1176.47 -> 1176 coupons released
+    w = {"S+": 0.4, "S": 0.3, "A+": 0.2, "A": 0.1}
+    a = allocate.allocate(1_000_000.0, w, {"am": 0.35, "pm": 0.65}, 5000.0, "KRW", redemption_rate=0.17)
+    assert a["coupons"].sum() == 1176
+    t = allocate.level_totals(a).set_index("level")
+    for lvl, share in w.items():  # expected cost within one coupon's face value of the level budget
+        assert abs(t.loc[lvl, "coupons"] * 5000.0 * 0.17 - share * 1_000_000.0) <= 5000.0
+    assert t["expected_cost"].sum() <= 1_000_000.0
+    with pytest.raises(ValueError, match="redemption_rate"):
+        allocate.allocate(1000.0, w, {"am": 1.0}, 10.0, "KRW", redemption_rate=0.0)

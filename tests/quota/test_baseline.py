@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -80,3 +81,64 @@ def test_total_interval_combines_parameter_and_autocorrelated_noise(daily):
     assert 0.15 < fit.rho < 0.45  # planted AR(1) rho is 0.3
     assert (fc.table["low"] < fc.table["baseline"]).all() and (fc.table["baseline"] < fc.table["high"]).all()
 
+
+
+def _lunar_history(country="KR"):
+    """Daily 2023-01-01..2025-12-31: 100 a day, 30 less on Seollal and Chuseok days (moving), small noise."""
+    from helpers.quota.holiday_calendar import holiday_flags
+
+    dates = pd.date_range("2023-01-01", "2025-12-31", freq="D")
+    _, moving = holiday_flags(country, dates)
+    rng = np.random.default_rng(1)
+    sales = 100.0 - 30.0 * moving + rng.normal(0, 1.0, len(dates))
+    return pd.DataFrame({"date": dates, "sales": sales, "promo_level": None, "holiday": False}), moving
+
+
+def test_seollal_in_february_forecasts_the_february_dip():
+    history, moving = _lunar_history()
+    fit = baseline.fit_baseline(history, "D", holiday_country="KR")
+    eff = baseline.calendar_effects(fit).set_index("term")["effect"]
+    assert eff["moving public holiday (per day)"] == pytest.approx(-30.0, abs=1.0)
+    # Seollal 2026 is 16-18 February: those days sit ~30 below their neighbours; in January 2026 no dip
+    fc = baseline.forecast_baseline(fit, "2026-02-10", "2026-02-22").table.set_index("date")["baseline"]
+    assert fc["2026-02-17"] == pytest.approx(fc["2026-02-12"] - 30.0, abs=2.0)
+    jan = baseline.forecast_baseline(fit, "2026-01-26", "2026-01-31").table["baseline"]
+    assert (jan > 95).all()  # last year's Seollal (28-30 January 2025) does not recur on its date
+    # without the calendar the model cannot see the dip
+    plain = baseline.forecast_baseline(baseline.fit_baseline(history, "D"), "2026-02-17", "2026-02-17")
+    assert plain.total > 95
+
+
+def test_monthly_series_counts_moving_holiday_days():
+    from helpers.quota.holiday_calendar import moving_days_per_month
+
+    months = pd.date_range("2021-01-01", "2025-12-01", freq="MS")
+    days = moving_days_per_month("KR", months)
+    h = pd.DataFrame({"date": months, "sales": 1000.0 - 20.0 * days + 3.0 * (np.arange(len(months)) % 4),
+                      "promo_level": None, "holiday": False})
+    fit = baseline.fit_baseline(h, "MS", holiday_country="KR")
+    eff = baseline.calendar_effects(fit).set_index("term")["effect"]
+    assert eff["moving public holiday (per day in the month)"] == pytest.approx(-20.0, abs=3.0)
+
+
+def test_lead_and_lag_days_are_estimated_and_switched_off_in_the_baseline():
+    dates = pd.date_range("2023-01-01", "2024-12-31", freq="D")
+    promo = np.array([None] * len(dates), dtype=object)
+    promo[np.arange(20, len(dates) - 20, 37)] = "S"
+    on = pd.Series(promo).notna().to_numpy()
+    after = np.roll(on, 1) | np.roll(on, 2)  # two days after: a dip of 10
+    before = np.roll(on, -1)  # the day before: a lull of 5
+    sales = 200.0 + 50.0 * on - 10.0 * (after & ~on) - 5.0 * (before & ~on) + 0.5 * (np.arange(len(dates)) % 3)
+    h = pd.DataFrame({"date": dates, "sales": sales, "promo_level": promo, "holiday": False})
+    fit = baseline.fit_baseline(h, "D", lead=1, lag=2)
+    eff = baseline.calendar_effects(fit).set_index("term")["effect"]
+    assert eff["day after a promotion (lag)"] == pytest.approx(-10.0, abs=0.5)
+    assert eff["day before a promotion (lead)"] == pytest.approx(-5.0, abs=0.5)
+    b = baseline.baseline_in_sample(fit)
+    assert b.loc[after & ~on, "uplift"].mean() == pytest.approx(-10.0, abs=0.5)  # the dip is a promotion effect
+
+
+def test_hac_covariance_is_used():
+    history, _ = _lunar_history()
+    fit = baseline.fit_baseline(history, "D", holiday_country="KR")
+    assert fit.results.cov_type == "HAC"

@@ -39,7 +39,8 @@ def test_roi_pooled_and_spread_by_hand(campaigns):
     mean = sum(logs) / 3
     sd = math.sqrt(sum((v - mean) ** 2 for v in logs) / 2)
     assert est.log_sd == pytest.approx(sd)
-    assert est.low == pytest.approx(7.5 * math.exp(-1.6448536 * sd), rel=1e-6)
+    # predictive interval for a new campaign: t(0.95, 2 df) = 2.919986, scale sqrt(1 + 1/3)
+    assert est.low == pytest.approx(7.5 * math.exp(-2.919986 * math.sqrt(4 / 3) * sd), rel=1e-6)
     assert est.n_campaigns == 3
 
 
@@ -115,3 +116,21 @@ def test_cap_binds_and_what_it_buys(forecast, roi):
     loose = budget.apply_cap(b, 400.0, 5.0)
     assert loose["cap_binds"] is False and loose["capped_budget"] == 100.0 and loose["shortfall"] == 0.0
 
+
+
+def test_incremental_roi_is_cost_weighted_with_a_linear_predictive_interval(campaigns):
+    c = campaigns().assign(incremental_roi=[4.0, 2.0, 6.0, 3.0, 3.0, 1.0, 1.0])
+    est = budget.estimate_roi(c, "coupon_festival", basis="incremental", level=0.9)
+    # (4*100 + 2*200 + 6*100) / 400 = 1400 / 400 = 3.5; sd(4, 2, 6) = 2
+    assert est.roi == pytest.approx(3.5) and est.sd == pytest.approx(2.0)
+    assert est.high == pytest.approx(3.5 + 2.919986 * math.sqrt(4 / 3) * 2.0, rel=1e-6)
+    assert est.basis == "incremental"
+
+
+def test_redemption_from_campaigns_parameter_or_assumed():
+    c = pd.DataFrame({"activity_type": ["coupon_festival", "coupon_festival", "category_week"],
+                      "redemption_rate": [0.1, 0.3, 0.9]})
+    assert budget.estimate_redemption(c, "coupon_festival") == pytest.approx((0.2, "mean of 2 past coupon_festival campaigns"))
+    assert budget.estimate_redemption(c, "coupon_festival", 0.5)[0] == 0.5
+    rate, source = budget.estimate_redemption(c.drop(columns="redemption_rate"), "coupon_festival")
+    assert rate == 1.0 and "assumed 1" in source

@@ -59,3 +59,17 @@ def test_monthly_target_must_start_on_day_one():
 def test_unknown_parameter_is_refused():
     with pytest.raises(ParameterError, match="unknown parameter.*'gross_margin'"):
         Params.build({"gross_margin": 0.2})
+
+
+@pytest.mark.parametrize("name, value, match", [
+    ("roi_basis", "incrementall", "'roi_basis' = 'incrementall'.*incremental, attributional"),
+    ("response_min_points", 2, "'response_min_points' = 2"),
+    ("p_target", 1.0, "'p_target' = 1.0"),
+    ("redemption_rate", 0.0, "'redemption_rate' = 0.0"),
+    ("redemption_rate", 1.5, "'redemption_rate' = 1.5"),
+    ("promo_lead", -1, "'promo_lead' = -1"),
+    ("promo_lag", 15, "'promo_lag' = 15"),
+])
+def test_issue_14_parameters_are_checked(name, value, match):
+    with pytest.raises(ParameterError, match=match):
+        Params.build({name: value})
