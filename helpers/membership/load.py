@@ -7,6 +7,7 @@ synthetic panel built from the parameters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 #: Simulator settings that come from the notebook's parameters (the rest keep their defaults).
 SIMULATION_PARAMS = ("n_customers", "n_months", "min_pre_months", "mean_orders_per_month",
                      "propensity_shape", "member_share", "selection_strength", "true_rate_ratio",
-                     "true_basket_ratio", "basket_krw", "tenure_basket_growth", "seed")
+                     "true_basket_ratio", "basket_krw", "tenure_basket_growth", "pre_join_spike",
+                     "join_month_boost", "joiner_trend", "tenure_effect_growth", "cancel_rate",
+                     "seed")
 
 
 def _who(customer_id: object) -> str:
@@ -161,6 +164,8 @@ class PanelData:
     synthetic: bool
     true_rate_ratio: float | None
     source: str
+    #: the planted effect on orders by months of membership (synthetic data only)
+    ratio_at_tenure: Callable[[int], float] | None = None
 
 
 def load_or_simulate(params: Params) -> PanelData:
@@ -182,7 +187,7 @@ def load_or_simulate(params: Params) -> PanelData:
     --------
     >>> from helpers.membership.params import Params
     >>> d = load_or_simulate(Params.build({"n_customers": 200, "n_months": 12, "min_pre_months": 3,
-    ...                                    "veteran_months": 6}))
+    ...                                    "veteran_months": 6, "event_leads": 3, "event_lags": 6}))
     >>> d.synthetic, d.true_rate_ratio
     (True, 2.0)
     """
@@ -194,4 +199,5 @@ def load_or_simulate(params: Params) -> PanelData:
     raw = simulate_panel(**{k: getattr(params, k) for k in SIMULATION_PARAMS})
     return PanelData(check_panel(raw, source="simulate_panel"), synthetic=True,
                      true_rate_ratio=float(params.true_rate_ratio),
-                     source="helpers.membership.simulate.simulate_panel (synthetic)")
+                     source="helpers.membership.simulate.simulate_panel (synthetic)",
+                     ratio_at_tenure=raw.attrs["ratio_at_tenure"])

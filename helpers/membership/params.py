@@ -6,6 +6,7 @@ Light on purpose: no pandas or numpy, because the runner imports it before any k
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -53,6 +54,33 @@ class Params(NotebookParams):
     tenure_basket_growth: float = Field(
         0.04, ge=0, le=0.5, description="synthetic: member order value growth per month of "
                                         "tenure, share")
+    pre_join_spike: float = Field(
+        1.0, gt=0, le=10, description="synthetic violation: joiners' order rate multiplier in the "
+                                      "two months before joining (1 means none)")
+    join_month_boost: float = Field(
+        1.0, gt=0, le=10, description="synthetic violation: order multiplier in the join month, "
+                                      "not caused by membership (joining at checkout; 1 means none)")
+    joiner_trend: float = Field(
+        0.0, ge=-0.2, le=0.2, description="synthetic violation: joiners' own demand growth per "
+                                          "month, share (0 means none)")
+    tenure_effect_growth: float = Field(
+        0.0, ge=-0.2, le=0.2, description="synthetic: growth of the effect on orders per month of "
+                                          "membership, share (0 means a constant effect)")
+    cancel_rate: float = Field(
+        0.0, ge=0, lt=1, description="synthetic: monthly probability that a member cancels "
+                                     "(0 means no cancellations)")
+    event_leads: int = Field(5, ge=2, le=60, description="event study: months before joining with "
+                                                         "their own term (earlier ones binned)")
+    event_lags: int = Field(12, ge=1, le=119, description="event study: months of membership with "
+                                                          "their own term (later ones binned)")
+    join_month: Literal["own", "post", "exclude"] = Field(
+        "own", description="event study: the join month gets its own term left out of the summary "
+                           "(own), counts as a member month (post) or is dropped (exclude)")
+    anticipation_months: int = Field(
+        0, ge=0, le=12, description="event study: months before joining that may already react "
+                                    "(the reference month moves back by as many)")
+    n_boot: int = Field(499, ge=50, le=20_000,
+                        description="bootstrap draws over customers for the value intervals")
     fee_krw: float = Field(7890.0, ge=0, le=1e7, description="membership fee, KRW per month (the "
                                                              "WOW fee from 2024, BDO Digital 2025)")
     gross_margin: float = Field(0.25, gt=0, le=1,
@@ -98,4 +126,15 @@ class Params(NotebookParams):
             raise ValueError(f"veteran_months ({self.veteran_months}) is out of reach: with "
                              f"n_months {self.n_months} and min_pre_months {self.min_pre_months} "
                              f"no synthetic member reaches it; use at most {reach}")
+        if self.event_leads < 2 + self.anticipation_months:
+            raise ValueError(f"event_leads ({self.event_leads}) must be at least 2 + "
+                             f"anticipation_months ({self.anticipation_months}): the pre-trend "
+                             "test needs a lead before the anticipation window")
+        if self.panel_path is None and self.event_leads > self.min_pre_months:
+            raise ValueError(f"event_leads ({self.event_leads}) must be at most min_pre_months "
+                             f"({self.min_pre_months}) on a synthetic panel")
+        if self.panel_path is None and self.event_lags > reach:
+            raise ValueError(f"event_lags ({self.event_lags}) is out of reach: with n_months "
+                             f"{self.n_months} and min_pre_months {self.min_pre_months} use at "
+                             f"most {reach}")
         return self

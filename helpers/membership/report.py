@@ -369,15 +369,18 @@ def record_results(values: Mapping[str, Any]) -> list[str]:
 
 def headline_results(naive: float, adjusted: RateRatio, data: PanelData, value: MemberValue,
                      tenure: TenureRatio, cdnow: CdnowCheck, life: PanelLifetime) -> dict[str, Any]:
-    """The headline numbers under their stable keys (the keys of the runs before package v2)."""
+    """The headline numbers of the first version under their stable keys.
+
+    The value per member-month and the break-even fee are now spend-based with intervals
+    (:func:`helpers.membership.report_event.event_results`); the orders-only value of the first
+    version is kept as ``orders_only.*``.
+    """
     out: dict[str, Any] = {
         "naive_order_ratio": naive,
         "adjusted_rate_ratio": adjusted.estimate,
         "adjusted_rate_ratio_low": adjusted.low,
         "adjusted_rate_ratio_high": adjusted.high,
         "true_rate_ratio": data.true_rate_ratio,
-        "value_per_member_month": value.value,
-        "breakeven_fee": value.breakeven_fee,
         "tenure_spend_ratio": tenure.ratio,
     }
     out.update({f"bgnbd.{k}": cdnow.bgnbd.params[k] for k in clv.BGNBD_PARAMS})

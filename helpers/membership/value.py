@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -159,3 +160,160 @@ def value_grid(value: MemberValue, fees: Sequence[float], margins: Sequence[floa
     out.index.name = "gross_margin"
     out.columns.name = f"fee ({value.currency}/month)"
     return out
+
+
+@dataclass(frozen=True)
+class ValueInterval:
+    """Value per member-month from the event-study effects on orders and spend, with intervals.
+
+    Money in ``currency`` per member-month; ``*_low``/``*_high`` are percentile bounds of a
+    multiplier bootstrap over customers.
+    """
+
+    orders_per_month: float
+    spend_per_month: float
+    rate_ratio: float
+    spend_ratio: float
+    spend_ratio_low: float
+    spend_ratio_high: float
+    basket_ratio: float
+    incremental_orders: float
+    incremental_spend: float
+    incremental_margin: float
+    benefit_cost: float
+    fee: float
+    value: float
+    value_low: float
+    value_high: float
+    breakeven_fee: float
+    breakeven_fee_low: float
+    breakeven_fee_high: float
+    n_boot: int
+    conf_level: float
+    currency: str = CURRENCY
+
+    def table(self) -> pd.DataFrame:
+        """Components with their intervals (``estimate``, ``low``, ``high``, ``unit``)."""
+        c, nan = self.currency, float("nan")
+        rows = [("orders per member-month", self.orders_per_month, nan, nan, "orders"),
+                ("spend per member-month", self.spend_per_month, nan, nan, c),
+                ("effect on orders (rate ratio)", self.rate_ratio, nan, nan, "ratio"),
+                ("effect on spend (spend ratio)", self.spend_ratio, self.spend_ratio_low,
+                 self.spend_ratio_high, "ratio"),
+                ("effect on basket (spend ratio / rate ratio)", self.basket_ratio, nan, nan, "ratio"),
+                ("incremental orders", self.incremental_orders, nan, nan, "orders"),
+                ("incremental spend", self.incremental_spend, nan, nan, c),
+                ("margin on incremental spend", self.incremental_margin, nan, nan, c),
+                ("cost of benefits", -self.benefit_cost, nan, nan, c),
+                ("fee", self.fee, nan, nan, c),
+                ("value per member-month", self.value, self.value_low, self.value_high, c),
+                ("break-even fee", self.breakeven_fee, self.breakeven_fee_low,
+                 self.breakeven_fee_high, c)]
+        return pd.DataFrame(rows, columns=["component", "estimate", "low", "high", "unit"]).set_index("component")
+
+
+def _spend_value(o, s, rho_o, rho_s, fee, margin, cost):
+    inc_spend = s * (1 - 1 / rho_s)
+    return inc_spend, margin * inc_spend - o * cost + fee, o * cost - margin * inc_spend
+
+
+def value_with_interval(panel: pd.DataFrame, orders_study: Any, spend_study: Any, *, fee: float,
+                        gross_margin: float, benefit_cost_per_order: float, n_boot: int = 499,
+                        conf_level: float = 0.95, seed: int = 0,
+                        currency: str = CURRENCY) -> tuple[ValueInterval, np.ndarray]:
+    """Value per member-month from the effects on orders and spend, bootstrapped over customers.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        The checked panel both studies were fitted on.
+    orders_study, spend_study : EventStudy
+        :func:`helpers.membership.event_study.event_study` on ``orders`` and on ``spend``.
+    fee, gross_margin, benefit_cost_per_order : float
+        As in :func:`value_per_member_month`.
+    n_boot : int
+        Bootstrap draws (>= 50).
+    conf_level : float
+        Interval level, in (0.5, 1).
+    seed : int
+        Random seed of the bootstrap weights.
+
+    Returns
+    -------
+    (ValueInterval, draws)
+        ``draws`` has one row per bootstrap draw: orders and spend per member-month, rate and
+        spend ratios (for the fee × margin sensitivity).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
+
+    Notes
+    -----
+    With :math:`S` spend and :math:`o` orders per member-month and the spend ratio
+    :math:`\\rho_s`: :math:`\\Delta S = S(1 - 1/\\rho_s)`, :math:`V = m\\,\\Delta S - o\\,c + F`,
+    :math:`F^* = o\\,c - m\\,\\Delta S`. The bootstrap draws customer weights
+    :math:`\\xi_i \\sim \\text{Exp}(1)` and moves both fits one Newton step,
+    :math:`\\beta^* = \\hat\\beta + H^{-1}\\sum_i \\xi_i s_i` (:math:`s_i` the customer's score;
+    a multiplier bootstrap over customers), and reweights :math:`o` and :math:`S` with the same
+    :math:`\\xi`, so the orders and spend effects move together.
+    """
+    if not 0.5 < conf_level < 1:
+        raise ValueError(f"conf_level = {conf_level!r} must be in (0.5, 1)")
+    if n_boot < 50:
+        raise ValueError(f"n_boot = {n_boot!r} must be >= 50")
+    if not 0 < gross_margin <= 1:
+        raise ValueError(f"gross_margin = {gross_margin!r} must be in (0, 1]")
+    codes, _ = pd.factorize(panel["customer_id"])
+    member = panel["member"].to_numpy(dtype=bool)
+    n_c = int(codes.max()) + 1
+    mo = np.bincount(codes, weights=member * panel["orders"].to_numpy(float), minlength=n_c)
+    ms = np.bincount(codes, weights=member * panel["spend"].to_numpy(float), minlength=n_c)
+    mm = np.bincount(codes, weights=member.astype(float), minlength=n_c)
+    o, s = mo.sum() / mm.sum(), ms.sum() / mm.sum()
+    rho_o, rho_s = orders_study.rate_ratio, spend_study.rate_ratio
+    inc_spend, v, be = _spend_value(o, s, rho_o, rho_s, fee, gross_margin, benefit_cost_per_order)
+    rng = np.random.default_rng(seed)
+    xi = rng.exponential(1.0, (n_boot, n_c))
+    draws = np.empty((n_boot, 4))
+    draws[:, 0] = xi @ mo / (xi @ mm)
+    draws[:, 1] = xi @ ms / (xi @ mm)
+    for col, study in ((2, orders_study), (3, spend_study)):
+        beta = study.fit.beta + (xi @ study.fit.scores) @ study.fit.hessian_inv
+        draws[:, col] = study.aggregate_draws(beta)
+    _inc, v_b, be_b = _spend_value(draws[:, 0], draws[:, 1], draws[:, 2], draws[:, 3], fee,
+                                   gross_margin, benefit_cost_per_order)
+    a = (1 - conf_level) / 2
+    q = lambda x: (float(np.quantile(x, a)), float(np.quantile(x, 1 - a)))  # noqa: E731
+    return ValueInterval(
+        orders_per_month=float(o), spend_per_month=float(s), rate_ratio=float(rho_o),
+        spend_ratio=float(rho_s), spend_ratio_low=q(draws[:, 3])[0], spend_ratio_high=q(draws[:, 3])[1],
+        basket_ratio=float(rho_s / rho_o), incremental_orders=float(o * (1 - 1 / rho_o)),
+        incremental_spend=float(inc_spend), incremental_margin=float(gross_margin * inc_spend),
+        benefit_cost=float(o * benefit_cost_per_order), fee=float(fee), value=float(v),
+        value_low=q(v_b)[0], value_high=q(v_b)[1], breakeven_fee=float(be),
+        breakeven_fee_low=q(be_b)[0], breakeven_fee_high=q(be_b)[1], n_boot=int(n_boot),
+        conf_level=conf_level, currency=currency), draws
+
+
+def value_grid_interval(draws: np.ndarray, value: ValueInterval, fees: Sequence[float],
+                        margins: Sequence[float], *, benefit_cost_per_order: float) -> pd.DataFrame:
+    """Value per member-month with its bootstrap interval over fees × gross margins.
+
+    Returns
+    -------
+    DataFrame with columns ``gross_margin, fee, value, low, high, share_positive`` (money in
+    the value's currency; ``share_positive`` = share of draws with a positive value).
+    """
+    a = (1 - value.conf_level) / 2
+    rows = []
+    for m in margins:
+        for f in fees:
+            _i, v, _b = _spend_value(value.orders_per_month, value.spend_per_month, value.rate_ratio,
+                                     value.spend_ratio, f, m, benefit_cost_per_order)
+            _i, vb, _b = _spend_value(draws[:, 0], draws[:, 1], draws[:, 2], draws[:, 3], f, m,
+                                      benefit_cost_per_order)
+            rows.append((m, f, float(v), float(np.quantile(vb, a)), float(np.quantile(vb, 1 - a)),
+                         float((vb > 0).mean())))
+    return pd.DataFrame(rows, columns=["gross_margin", "fee", "value", "low", "high", "share_positive"])

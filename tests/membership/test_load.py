@@ -98,10 +98,38 @@ def test_load_or_simulate_names_a_missing_file():
 
 def test_load_or_simulate_plants_the_truth():
     data = load_or_simulate(Params.build({"n_customers": 200, "n_months": 12, "min_pre_months": 3,
-                                          "veteran_months": 6, "true_rate_ratio": 1.5}))
+                                          "veteran_months": 6, "true_rate_ratio": 1.5,
+                                          "event_leads": 3, "event_lags": 6}))
     assert data.synthetic and data.true_rate_ratio == 1.5 and len(data.panel) == 200 * 12
 
 
 def test_shipped_example_loads():
     p = load_panel(SYNTHETIC_DIR / "membership_panel_example.csv")
     assert p["customer_id"].nunique() == 300 and p["member"].any()
+
+
+def _with_spell(p):
+    p["leave_month"] = pd.NaT
+    p.loc[p["customer_id"] == "CUST-A", "leave_month"] = pd.Timestamp("2024-03-01")
+    p.loc[(p["customer_id"] == "CUST-A") & (p["month"] == pd.Timestamp("2024-03-01")), "member"] = False
+    return p
+
+
+def test_a_membership_spell_loads(tiny_panel):
+    out = check_panel(_with_spell(tiny_panel))
+    a = out.loc[out["customer_id"] == "CUST-A", "member"].tolist()
+    assert a == [False, True, False]  # joined in February, left in March
+
+
+@pytest.mark.parametrize("breaker, match", [
+    (lambda p: p.assign(member=lambda d: d["member"] | (d["customer_id"] == "CUST-A") & (d["month"] == pd.Timestamp("2024-03-01"))),
+     r"column 'member' disagrees .* and before leave_month"),
+    (lambda p: p.assign(leave_month=lambda d: d["leave_month"].where(d["customer_id"] != "CUST-C", pd.Timestamp("2024-02-01"))),
+     r"leave_month without a join_month before it"),
+    (lambda p: p.assign(leave_month=lambda d: d["leave_month"].where(~((d["customer_id"] == "CUST-A") & (d["month"] == pd.Timestamp("2024-01-01"))), pd.Timestamp("2024-02-01"))),
+     r"more than one leave_month"),
+])
+def test_bad_spells_raise_clear_errors(tiny_panel, breaker, match):
+    with pytest.raises(DataContractError, match=match) as err:
+        check_panel(breaker(_with_spell(tiny_panel)), source="panel.csv")
+    assert "CUST-" not in str(err.value)

@@ -50,3 +50,17 @@ def test_parameters_cell_is_generated_and_papermill_readable():
     cell = Params.parameters_cell()
     assert cell.splitlines()[0].startswith('panel_path: "Optional[str]" = None  # ')
     assert all("=" not in line.split("#", 1)[1] for line in cell.splitlines())
+
+
+@pytest.mark.parametrize("override, match", [
+    ({"join_month": "pre"}, r"'join_month' = 'pre' is not allowed.*one of own, post, exclude"),
+    ({"event_leads": 7}, r"event_leads \(7\) must be at most min_pre_months \(6\)"),
+    ({"event_lags": 18}, r"event_lags \(18\) is out of reach: .* use at most 17"),
+    ({"anticipation_months": 4}, r"event_leads \(5\) must be at least 2 \+ anticipation_months \(4\)"),
+    ({"cancel_rate": 1.0}, r"'cancel_rate' = 1.0 is not allowed"),
+    ({"n_boot": 10}, r"'n_boot' = 10 is not allowed.*≥ 50"),
+    ({"joiner_trend": 0.5}, r"'joiner_trend' = 0.5 is not allowed"),
+])
+def test_event_study_and_violation_settings_are_checked(override, match):
+    with pytest.raises(ParameterError, match=match):
+        Params.build(override)

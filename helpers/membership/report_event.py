@@ -1,0 +1,212 @@
+"""What notebook 04 shows of the event study and of the value with its interval.
+
+Tables, the event-time figure, the design comparison (naive / within-customer / event study /
+truth), the pre-trend verdict in words and the recorded keys of issue 15. Prose is built from
+results; "truth" appears only for the synthetic panel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from helpers import plots
+from helpers.membership.effect import RateRatio
+from helpers.membership.event_study import EventStudy, aggregate_truth
+from helpers.membership.load import PanelData
+from helpers.membership.report import _done, _figure, _money, _synthetic_note
+from helpers.membership.value import MemberValue, ValueInterval
+from helpers.tables import table
+
+
+def true_aggregate(study: EventStudy, data: PanelData) -> float | None:
+    """The planted effect aggregated like the study's summary ratio (synthetic data only)."""
+    if data.ratio_at_tenure is None:
+        return None
+    return aggregate_truth(study, data.ratio_at_tenure)
+
+
+def terms_view(study: EventStudy) -> Any:
+    """The event-time rate ratios with intervals, formatted."""
+    t = study.terms[["label", "kind", "member_months", "ratio", "low", "high"]].reset_index(drop=True)
+    return table(t, {"label": "text", "kind": "text", "member_months": "count", "ratio": "ratio",
+                     "low": "ratio", "high": "ratio"},
+                 headers={"label": "months since joining", "member_months": "joiner-months",
+                          "ratio": "rate ratio"},
+                 caption=f"Event-time effects on {study.outcome} ({study.conf_level:.0%} intervals; "
+                         f"reference month {study.reference})")
+
+
+def figure_event_study(study: EventStudy, data: PanelData) -> Figure:
+    """Rate ratio by months since joining, with intervals, the reference month and the summary."""
+    fig, ax = _figure()
+    t = study.terms
+    x = t.index.to_numpy()
+    colour = [plots.color_for("non_member") if k < 0 else plots.color_for("member") for k in x]
+    ax.errorbar(x, t["ratio"], yerr=[t["ratio"] - t["low"], t["high"] - t["ratio"]], fmt="none",
+                ecolor="#555555", capsize=3, lw=1)
+    ax.scatter(x, t["ratio"], color=colour, zorder=3, label="estimate (interval)")
+    ax.scatter([study.reference], [1.0], color="black", marker="D", zorder=3,
+               label=f"reference month ({study.reference})")
+    ax.axhline(1.0, color="#555555", lw=1, ls=":")
+    ax.axhline(study.rate_ratio, color=plots.color_for("member"), lw=1, ls="--",
+               label=f"summary {study.rate_ratio:.2f}x")
+    if data.ratio_at_tenure is not None:
+        lags = x[x >= 0]
+        ax.plot(lags, [data.ratio_at_tenure(int(k)) for k in lags], color=plots.color_for("target"),
+                lw=1.5, label="planted effect")
+    ax.set_xticks(x, [lab.replace(" or earlier", "≤").replace(" or later", "+") for lab in t["label"]])
+    ax.legend(loc="center right")
+    verdict = ("orders were already moving before joining"
+               if study.flags_pretrend() else "flat before joining")
+    plots.finish(ax, f"Membership multiplies {study.outcome} by {study.rate_ratio:.2f}x; "
+                     f"{verdict} (pre-trend p = {study.pretrend_p:.2g})",
+                 xlabel="months since joining (ends binned)",
+                 ylabel=f"{study.outcome}: ratio to the reference month",
+                 note=_synthetic_note(data) + f"Bars: {study.conf_level:.0%} intervals, "
+                      "cluster-robust over customers.")
+    return _done(fig)
+
+
+def pretrend_markdown(study: EventStudy) -> str:
+    """The lead test and the summary ratio, in words."""
+    alpha = 1 - study.conf_level
+    test = (f"Wald test of the {study.pretrend_df} lead terms before the reference month: "
+            f"χ² = {study.pretrend_stat:.1f}, p = {study.pretrend_p:.3g}")
+    if study.flags_pretrend():
+        verdict = (f"**Joiners' {study.outcome} were already changing before they joined** "
+                   f"({test} < {alpha:.2g}): the estimate is **not safe** — customers may join "
+                   "because their demand is rising, or react before joining (try "
+                   "`anticipation_months`).")
+    else:
+        verdict = (f"No sign that joiners' {study.outcome} were moving before they joined ({test} "
+                   f"≥ {alpha:.2g}); the test has power only against changes that start inside "
+                   "the lead window.")
+    return (f"- {verdict}\n- Summary: **{study.rate_ratio:.2f}x** ({study.conf_level:.0%} CI "
+            f"{study.low:.2f}–{study.high:.2f}), the {study.aggregation}; "
+            f"{study.n_customers:,} customers with orders, {study.n_obs:,} customer-months.")
+
+
+def design_table(naive: float, adjusted: RateRatio, study: EventStudy, data: PanelData) -> pd.DataFrame:
+    """Naive, within-customer and event-study ratios side by side (and the truth when known)."""
+    truth = true_aggregate(study, data)
+    rows = [("naive: member vs non-member months", naive, np.nan, np.nan, ""),
+            ("within-customer before/after (conditional Poisson)", adjusted.estimate, adjusted.low,
+             adjusted.high, ""),
+            ("event study: summary of the post terms", study.rate_ratio, study.low, study.high,
+             "flags a pre-trend" if study.flags_pretrend() else "no pre-trend flagged")]
+    if truth is not None:
+        rows.append(("truth: planted effect, same aggregation", truth, np.nan, np.nan, ""))
+    out = pd.DataFrame(rows, columns=["design", "ratio", "low", "high", "pre-trend test"])
+    if truth is not None:
+        out["covers truth"] = [None, adjusted.covers(truth), study.covers(truth), None]
+    return out
+
+
+def design_view(frame: pd.DataFrame) -> Any:
+    """:func:`design_table` formatted."""
+    kinds = {"ratio": "ratio", "low": "ratio", "high": "ratio", "pre-trend test": "text"}
+    if "covers truth" in frame:
+        kinds["covers truth"] = "bool"
+    return table(frame, kinds, caption="Which design recovers the effect on orders?", index=False)
+
+
+def design_bullets(study: EventStudy, data: PanelData) -> str:
+    """Whether the event study covers the truth or flags the run (synthetic), in words."""
+    truth = true_aggregate(study, data)
+    if truth is None:
+        return ("- Your panel has no known truth: trust the event-study summary only when the "
+                "pre-trend test does not flag it.")
+    covers = study.covers(truth)
+    flag = study.flags_pretrend()
+    if covers:
+        text = "its interval **covers** the planted effect"
+    elif flag:
+        text = "its interval misses the planted effect, **but the pre-trend test warns**"
+    else:
+        text = "its interval **misses** the planted effect and the pre-trend test does not warn"
+    return (f"- Planted effect, aggregated like the summary: **{truth:.2f}x**; the event study "
+            f"{text}.")
+
+
+def value_view(value: ValueInterval) -> Any:
+    """The value components with intervals, formatted (money in the value's currency)."""
+    t = value.table().reset_index()
+    return table(t, {"estimate": "number", "low": "number", "high": "number", "unit": "text"},
+                 decimals={"estimate": 2, "low": 2, "high": 2},
+                 caption=f"Value of one member per month ({value.currency}; {value.conf_level:.0%} "
+                         f"intervals from {value.n_boot:,} bootstrap draws over customers)")
+
+
+def figure_value_grid(grid: pd.DataFrame, value: ValueInterval, gross_margin: float,
+                      data: PanelData) -> Figure:
+    """Heat map of the value per member-month over fees × margins, cells with their interval."""
+    c = value.currency
+    point = grid.pivot(index="gross_margin", columns="fee", values="value")
+    low = grid.pivot(index="gross_margin", columns="fee", values="low")
+    high = grid.pivot(index="gross_margin", columns="fee", values="high")
+    labels = (point / 1000).round(1).astype(str) + "\n[" + (low / 1000).round(1).astype(str) + ", " \
+        + (high / 1000).round(1).astype(str) + "]"
+    fig, ax = _figure((10, 5.5))
+    sns.heatmap(point / 1000, annot=labels.to_numpy(), fmt="", cmap="PuOr", center=0, ax=ax,
+                annot_kws={"fontsize": 7},
+                xticklabels=[_money(f, c) for f in point.columns],
+                yticklabels=[plots.format_pct(m, 0) for m in point.index],
+                cbar_kws={"label": f"value per member-month, thousand {c}"})
+    plots.finish(ax, f"At a {_money(value.fee, c)} fee and {plots.format_pct(gross_margin, 0)} margin "
+                     f"a member is worth {_money(value.value, c)} a month "
+                     f"({_money(value.value_low, c)} to {_money(value.value_high, c)})",
+                 xlabel=f"membership fee, {c} per month", ylabel="gross margin on spend",
+                 note=_synthetic_note(data, "Synthetic panel. ") + f"Cells: thousand {c} per "
+                      f"member-month [{value.conf_level:.0%} bootstrap interval].")
+    return _done(fig)
+
+
+def value_bullets(value: ValueInterval, orders_only: MemberValue) -> str:
+    """Interpretation of the spend-based value, beside the orders-only value of before."""
+    c = value.currency
+    return "\n".join([
+        f"- Membership multiplies spend by **{value.spend_ratio:.2f}x** ({value.spend_ratio_low:.2f}–"
+        f"{value.spend_ratio_high:.2f}): {value.rate_ratio:.2f}x the orders and "
+        f"{value.basket_ratio:.2f}x the basket. Of {_money(value.spend_per_month, c)} a member spends "
+        f"a month, {_money(value.incremental_spend, c)} is caused by membership.",
+        f"- With the {_money(value.fee, c)} fee a member is worth **{_money(value.value, c)} per "
+        f"month** ({value.conf_level:.0%} CI {_money(value.value_low, c)} to "
+        f"{_money(value.value_high, c)}); the break-even fee is **{_money(value.breakeven_fee, c)}** "
+        f"({_money(value.breakeven_fee_low, c)} to {_money(value.breakeven_fee_high, c)})"
+        + (" — membership pays even if free." if value.breakeven_fee_high < 0 else "."),
+        f"- Counting only the extra orders at the member order value (the within-customer ratio, "
+        f"as before) gives {_money(orders_only.value, c)}: it misses the basket effect.",
+    ])
+
+
+def event_results(orders: EventStudy, spend: EventStudy, value: ValueInterval, data: PanelData,
+                  orders_only: MemberValue) -> dict[str, Any]:
+    """The keys of issue 15: event study, spend ratio, value and break-even fee with intervals."""
+    out: dict[str, Any] = {
+        "event_study.rate_ratio": orders.rate_ratio,
+        "event_study.rate_ratio_low": orders.low,
+        "event_study.rate_ratio_high": orders.high,
+        "event_study.pretrend_p": orders.pretrend_p,
+        "event_study.pretrend_flag": orders.flags_pretrend(),
+    }
+    for k, row in orders.terms.iterrows():
+        name = f"event_study.lead.{-k}" if k < 0 else f"event_study.lag.{k}"
+        out[name] = row["ratio"]
+    truth = true_aggregate(orders, data)
+    out["event_study.true_rate_ratio"] = truth
+    out["event_study.covers_truth"] = None if truth is None else orders.covers(truth)
+    out.update({
+        "spend_ratio": value.spend_ratio, "spend_ratio_low": value.spend_ratio_low,
+        "spend_ratio_high": value.spend_ratio_high, "basket_ratio": value.basket_ratio,
+        "value_per_member_month": value.value, "value_per_member_month_low": value.value_low,
+        "value_per_member_month_high": value.value_high, "breakeven_fee": value.breakeven_fee,
+        "breakeven_fee_low": value.breakeven_fee_low, "breakeven_fee_high": value.breakeven_fee_high,
+        "orders_only.value_per_member_month": orders_only.value,
+        "orders_only.breakeven_fee": orders_only.breakeven_fee,
+    })
+    return out
