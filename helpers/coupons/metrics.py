@@ -204,11 +204,19 @@ def roi_by_campaign(campaigns: pd.DataFrame, coupon_events: pd.DataFrame,
 
     Examples
     --------
-    >>> from helpers.coupons.load import load_campaign
-    >>> from helpers.coupons.params import Params
-    >>> d = load_campaign(Params())
-    >>> roi_by_campaign(d.batches, d.events, d.orders)[["campaign_id", "currency"]].values.tolist()
-    [['FEST-2026-03', 'KRW']]
+    One campaign, one coupon of 10,000 used on an order that paid 50,000:
+
+    >>> b = pd.DataFrame({"campaign_id": ["C"], "activity_type": ["coupon_festival"], "level": ["S"],
+    ...     "start": ["2026-03-02"], "end": ["2026-03-08"], "coupon_id": ["A"], "kind": ["threshold"],
+    ...     "face_value": [10_000.0], "min_order": [35_000.0], "stackable": [False], "channel": ["collected"],
+    ...     "place": ["coupon_centre"], "time_slot": ["12-14"], "issued_qty": [10], "currency": ["KRW"]})
+    >>> e = pd.DataFrame({"coupon_id": ["A"], "customer_id": ["c1"], "order_id": ["o1"],
+    ...     "collected_at": [pd.Timestamp("2026-03-02")], "used_at": [pd.Timestamp("2026-03-03")]})
+    >>> o = pd.DataFrame({"order_id": ["o1"], "customer_id": ["c1"], "ordered_at": [pd.Timestamp("2026-03-03")],
+    ...     "gross_amount": [60_000.0], "discount_amount": [10_000.0], "paid_amount": [50_000.0],
+    ...     "status": ["paid"], "new_buyer": [False]})
+    >>> float(roi_by_campaign(b, e, o)["roi"].iloc[0])
+    5.0
     """
     contracts.require_columns(campaigns, COUPON_CAMPAIGNS.names, source="campaigns")
     events, orders, _quality = clean_log(campaigns, coupon_events, orders)

@@ -102,11 +102,11 @@ def review(data: CampaignData, p: Params) -> Review:
 
     Examples
     --------
-    >>> from helpers.coupons.load import load_campaign
-    >>> p = Params.build({"n_boot": 200})
-    >>> r = review(load_campaign(p), p)
-    >>> sorted(r.breakdowns) == sorted(BREAKDOWNS), r.decision["verdict"] in VERDICTS.values()
-    (True, True)
+    Not run as a doctest (about 10 s; ``tests/coupons/test_report.py`` covers it)::
+
+        p = Params.build({"n_boot": 200})
+        r = review(load_campaign(p), p)
+        r.decision["verdict"]  # 'does not pay off' on the shipped data
     """
     b, ev, od = data.batches, data.events, data.orders
     start, end = campaign_window(b)
