@@ -11,10 +11,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.cadence.schemas import CADENCE_EVENTS, CADENCE_MESSAGES
+from helpers.cadence.schemas import (
+    CADENCE_CONSENT,
+    CADENCE_EVENTS,
+    CADENCE_MESSAGES,
+    CADENCE_QUIET_RULES,
+)
 from helpers.cadence.times import seconds
 from helpers.config import SYNTHETIC_DIR, resolve_path
 from helpers.contracts import DataContractError, load_csv, validate
+from helpers.params import ParameterError
 
 #: Event types of the event log.
 EVENTS = ("signup", "cart_add", "purchase")
@@ -57,6 +63,68 @@ def load_log(messages_path: str | Path, events_path: str | Path, *,
 
 
 
+def _clock_seconds(text: str, where: str) -> int:
+    parts = text.split(":") if isinstance(text, str) else []
+    if len(parts) != 2 or not all(x.isdigit() for x in parts) or not (0 <= int(parts[0]) <= 23
+                                                                      and 0 <= int(parts[1]) <= 59):
+        raise DataContractError(f"{where}: {text!r} is not a clock time HH:MM (00:00 to 23:59)")
+    return int(parts[0]) * 3600 + int(parts[1]) * 60
+
+
+def load_quiet_rules(path: str | Path, param: str = "quiet_rules_path") -> pd.DataFrame:
+    """Read the quiet-hours rules (contract ``cadence_quiet_rules``), one row per channel.
+
+    Returns the table indexed by channel, with ``start_s`` and ``end_s`` (seconds after local
+    midnight) added.
+
+    Raises
+    ------
+    ParameterError
+        The file does not exist.
+    DataContractError
+        A broken contract, a time that is not HH:MM, a channel listed twice, or an empty window.
+
+    Examples
+    --------
+    >>> r = load_quiet_rules("data/raw/quiet_hours_rules.csv")
+    >>> r.loc["lms", ["start_s", "end_s"]].tolist(), bool(r.loc["email", "night_rule"])
+    ([75600, 28800], False)
+    """
+    rules = load_csv(path, CADENCE_QUIET_RULES, param=param)
+    name = Path(str(path)).name
+    dup = rules["channel"][rules["channel"].duplicated()].tolist()
+    if dup:
+        raise DataContractError(f"{name}: column 'channel' lists {sorted(set(dup))} more than once")
+    rules = rules.assign(start_s=[_clock_seconds(t, f"{name}, column 'start'") for t in rules["start"]],
+                         end_s=[_clock_seconds(t, f"{name}, column 'end'") for t in rules["end"]])
+    empty = rules.loc[rules["start_s"] == rules["end_s"], "channel"].tolist()
+    if empty:
+        raise DataContractError(f"{name}: channel(s) {empty} have start = end; the window must not be empty")
+    return rules.set_index("channel")
+
+
+def load_consent(path: str | Path, naive_timezone: str | None = None, param: str = "consent_path") -> pd.DataFrame:
+    """Read dated consent events (contract ``cadence_consent``), sorted by customer, channel and time.
+
+    Raises
+    ------
+    ParameterError
+        The file does not exist.
+    DataContractError
+        A broken contract (file, column, lines and values are named).
+    """
+    consent = load_csv(path, CADENCE_CONSENT, tz=naive_timezone, param=param)
+    return consent.sort_values(["customer_id", "channel", "at"], kind="stable").reset_index(drop=True)
+
+
+def check_rules_cover(messages: pd.DataFrame, rules: pd.DataFrame) -> None:
+    """Raise :class:`ParameterError` naming ``quiet_rules_path`` if a logged channel has no rule."""
+    missing = sorted(set(messages["channel"]) - set(rules.index))
+    if missing:
+        raise ParameterError(f"parameter 'quiet_rules_path': channel(s) {missing} of the message log have no "
+                             f"row in the rules file (it has {sorted(rules.index)}); add one per channel")
+
+
 @dataclass(frozen=True)
 class LogData:
     """The two tables of a run and where they came from.
@@ -69,6 +137,8 @@ class LogData:
     events: pd.DataFrame
     label: str
     synthetic: bool
+    rules: pd.DataFrame | None = None
+    consent: pd.DataFrame | None = None
 
 
 def load_or_simulate(p) -> LogData:
@@ -96,12 +166,18 @@ def load_or_simulate(p) -> LogData:
         m, e = simulate_log(p.sim_customers, seed=p.seed, violation_share=p.sim_violation_share)
         m = validate(m, CADENCE_MESSAGES, source="simulated messages")
         e = validate(e, CADENCE_EVENTS, source="simulated events")
-        return LogData(m, e, f"simulated in this run (synthetic): {p.sim_customers} customers, seed {p.seed}, "
-                             f"violation share {p.sim_violation_share}", True)
-    m, e = load_log(p.messages_path, p.events_path, naive_timezone=p.naive_timezone)
-    paths = [resolve_path(p.messages_path).resolve(), resolve_path(p.events_path).resolve()]
-    synthetic = all(path.parent == SYNTHETIC_DIR.resolve() for path in paths)
-    return LogData(m, e, f"read from {paths[0].name} and {paths[1].name}", synthetic)
+        label = (f"simulated in this run (synthetic): {p.sim_customers} customers, seed {p.seed}, "
+                 f"violation share {p.sim_violation_share}")
+        synthetic = True
+    else:
+        m, e = load_log(p.messages_path, p.events_path, naive_timezone=p.naive_timezone)
+        paths = [resolve_path(p.messages_path).resolve(), resolve_path(p.events_path).resolve()]
+        synthetic = all(path.parent == SYNTHETIC_DIR.resolve() for path in paths)
+        label = f"read from {paths[0].name} and {paths[1].name}"
+    rules = load_quiet_rules(p.quiet_rules_path)
+    check_rules_cover(m, rules)
+    consent = None if p.consent_path is None else load_consent(p.consent_path, p.naive_timezone)
+    return LogData(m, e, label, synthetic, rules, consent)
 
 
 def clean_log(messages: pd.DataFrame, events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

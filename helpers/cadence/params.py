@@ -9,7 +9,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any, ClassVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from helpers.constants import KURLY_GROSS_MARGIN_2021
 from helpers.params import NotebookParams, data_path
@@ -54,10 +54,11 @@ class Params(NotebookParams):
                                                     "hours are read")
     naive_timezone: str | None = Field(None, description="IANA timezone for timestamps without an offset; "
                                                          "None means such timestamps are an error")
-    quiet_start_hour: int = Field(21, ge=0, le=23, description="quiet hours start, local clock hour (0-23); "
-                                                               "Korea: 21")
-    quiet_end_hour: int = Field(8, ge=0, le=23, description="quiet hours end (exclusive), local clock hour "
-                                                            "(0-23); Korea: 8")
+    quiet_rules_path: str = data_path("data/raw/quiet_hours_rules.csv",
+                                      "quiet-hours rules per channel (contract cadence_quiet_rules): which "
+                                      "channels the night rule covers, window start and end, edges")
+    consent_path: str | None = data_path(None, "dated night-consent events (contract cadence_consent); None "
+                                               "means the consent_night column of the message log")
     gross_margin: float = Field(KURLY_GROSS_MARGIN_2021, ge=0, lt=1,
                                 description="gross margin the discount rate is compared with, fraction; "
                                             "Kurly 2021 is 0.19")
@@ -87,12 +88,10 @@ class Params(NotebookParams):
     def _naive_timezone(cls, value: str | None) -> str | None:
         return _check_timezone(value, "naive_timezone")
 
-    @model_validator(mode="after")
-    def _quiet_window(self) -> Params:
-        if self.quiet_start_hour == self.quiet_end_hour:
-            raise ValueError(f"quiet_start_hour and quiet_end_hour are both {self.quiet_end_hour}; the quiet "
-                             "hours must be a non-empty window (e.g. -p quiet_start_hour 21 -p quiet_end_hour 8)")
-        return self
+    agreement_margin_days: float = Field(0.5, gt=0, le=7, description="equivalence margin of the interval "
+                                         "agreement test, days (policy plus or minus this)")
+    bootstrap_draws: int = Field(400, ge=20, le=5000, description="customer resamples of the bootstrap "
+                                                                  "behind the agreement test")
 
     def thresholds(self) -> Any:
         """The stage thresholds as a :class:`helpers.cadence.stages.StageThresholds`."""

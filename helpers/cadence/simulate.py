@@ -281,6 +281,40 @@ def single_customer_events(timezone: str = "Asia/Seoul") -> pd.DataFrame:
     return pd.DataFrame({"customer_id": "reader-001", "event": [r[0] for r in rows], "at": at})
 
 
+def simulate_consent(messages: pd.DataFrame, events: pd.DataFrame, seed: int = 7, withdraw_share: float = 0.3,
+                     late_share: float = 0.1) -> pd.DataFrame:
+    """Dated night-consent events (``cadence_consent``) for a simulated log.
+
+    Customers whose messages carry ``consent_night`` give consent for all channels at sign-up;
+    ``withdraw_share`` of them withdraw it later (for all channels, or for ``lms`` only, half
+    each) at a uniform time between sign-up and their last message. ``late_share`` of the others
+    give consent for ``push`` only, at a uniform time in the same span.
+
+    Examples
+    --------
+    >>> m, e = simulate_log(20, seed=3)
+    >>> set(simulate_consent(m, e)["event"]) <= {"given", "withdrawn"}
+    True
+    """
+    rng = np.random.default_rng(seed)
+    signup = events[events["event"] == "signup"].groupby("customer_id")["at"].min()
+    last = messages.groupby("customer_id")["sent_at"].max()
+    flag = messages.groupby("customer_id")["consent_night"].first()
+    rows = []
+    for cid in sorted(flag.index):
+        start, stop = signup[cid], last[cid]
+        span = max((stop - start).total_seconds(), 0.0)
+        when = start + pd.Timedelta(seconds=round(rng.uniform(0, span)))
+        draw = rng.random()
+        if flag[cid]:
+            rows.append((cid, "all", "given", start))
+            if draw < withdraw_share:
+                rows.append((cid, "all" if rng.random() < 0.5 else "lms", "withdrawn", when))
+        elif draw < late_share:
+            rows.append((cid, "push", "given", when))
+    return pd.DataFrame(rows, columns=["customer_id", "channel", "event", "at"])
+
+
 def _fmt_times(times: pd.Series, naive: bool) -> pd.Series:
     fmt = "%Y-%m-%d %H:%M:%S"
     if naive:
@@ -297,7 +331,8 @@ def write_synthetic(out_dir: Path) -> list[Path]:
     seed 2, 2022-03 to 2024-09, naive local Seoul times as read off a phone). The single log
     carries three flaws a hand-copied log has, so :func:`clean_log` has something to report:
     message 11 copied twice (duplicate), messages 21 and 22 swapped (out of order), and
-    message 31 a no-threshold coupon (min_order 0).
+    message 31 a no-threshold coupon (min_order 0). ``cadence_consent.csv``: dated consent
+    events for the 400-customer log (:func:`simulate_consent`, seed 7).
 
     Examples
     --------
@@ -316,11 +351,13 @@ def write_synthetic(out_dir: Path) -> list[Path]:
     order[20], order[21] = order[21], order[20]
     order.insert(11, 10)
     single_msg = single_msg.iloc[order].reset_index(drop=True)
+    consent = simulate_consent(messages, events)
     written = []
     for name, frame, col, naive in [("cadence_messages.csv", messages, "sent_at", False),
                                     ("cadence_events.csv", events, "at", False),
                                     ("cadence_single_messages.csv", single_msg, "sent_at", True),
-                                    ("cadence_single_events.csv", single_ev, "at", True)]:
+                                    ("cadence_single_events.csv", single_ev, "at", True),
+                                    ("cadence_consent.csv", consent, "at", False)]:
         out = frame.copy()
         out[col] = _fmt_times(out[col], naive)
         if "consent_night" in out:

@@ -11,6 +11,7 @@ from helpers.cadence import load
 from helpers.cadence.schemas import CADENCE_MESSAGES
 from helpers.config import PROJECT_ROOT
 from helpers.contracts import DataContractError, load_csv
+from helpers.params import ParameterError
 
 SEOUL = "Asia/Seoul"
 
@@ -90,3 +91,33 @@ def test_planted_flaws_in_the_single_customer_log_are_found():
     assert len(clean) == len(m) - 1 and 45 <= len(clean) <= 60  # "about 50 texts", as in Yozm IT (2024)
     assert clean["rate_ok"].sum() == len(clean) - 1
 
+
+
+RULES_HEADER = "channel,night_rule,start,end,start_inclusive,end_inclusive,source\n"
+
+
+def test_shipped_quiet_rules_follow_the_act():
+    rules = load.load_quiet_rules(PROJECT_ROOT / "data" / "raw" / "quiet_hours_rules.csv")
+    lms = rules.loc["lms"]
+    # art. 50(3): 21:00 to 08:00 ("오후 9시부터 그 다음 날 오전 8시까지"), both edges inside
+    assert (lms["start_s"], lms["end_s"]) == (21 * 3600, 8 * 3600)
+    assert bool(lms["start_inclusive"]) and bool(lms["end_inclusive"]) and bool(lms["night_rule"])
+    assert not bool(rules.loc["email", "night_rule"])
+
+
+@pytest.mark.parametrize("rows, match", [
+    ("lms,true,21:00,8am,true,false,x\n", r"column 'end'.*'8am' is not a clock time"),
+    ("lms,true,21:00,08:00,true,false,x\nlms,true,22:00,08:00,true,false,x\n", r"lists \['lms'\] more than once"),
+    ("lms,true,21:00,21:00,true,false,x\n", r"\['lms'\] have start = end"),
+])
+def test_bad_quiet_rules_are_named(tmp_path: Path, rows: str, match: str):
+    path = tmp_path / "rules.csv"
+    path.write_text(RULES_HEADER + rows, encoding="utf-8")
+    with pytest.raises(DataContractError, match=match):
+        load.load_quiet_rules(path)
+
+
+def test_a_channel_without_a_rule_names_the_parameter(msgs):
+    rules = load.load_quiet_rules(PROJECT_ROOT / "data" / "raw" / "quiet_hours_rules.csv")
+    with pytest.raises(ParameterError, match=r"'quiet_rules_path': channel\(s\) \['fax'\]"):
+        load.check_rules_cover(msgs(["a"], ["2024-03-04T12:00+09:00"], channel="fax"), rules)

@@ -24,8 +24,9 @@ def test_thresholds_follow_the_parameters():
 @pytest.mark.parametrize("name, value, match", [
     ("timezone", "Mars/Olympus", r"'timezone' = 'Mars/Olympus'.*not an IANA timezone"),
     ("naive_timezone", "Seoul", r"'naive_timezone' = 'Seoul'.*not an IANA timezone"),
-    ("quiet_end_hour", 24, r"'quiet_end_hour' = 24.*≤ 23"),
-    ("quiet_start_hour", -1, r"'quiet_start_hour' = -1.*≥ 0"),
+    ("agreement_margin_days", 0.0, r"'agreement_margin_days' = 0.0.*> 0"),
+    ("agreement_margin_days", 8.0, r"'agreement_margin_days' = 8.0.*≤ 7"),
+    ("bootstrap_draws", 10, r"'bootstrap_draws' = 10.*≥ 20"),
     ("gross_margin", 1.0, r"'gross_margin' = 1.0.*< 1"),
     ("gross_margin", 1.5, r"'gross_margin' = 1.5.*-p gross_margin 0.19"),
     ("simulate", "yes", r"'simulate' = 'yes'"),
@@ -43,18 +44,15 @@ def test_each_rule_names_the_parameter(name, value, match):
         Params.build({name: value})
 
 
-def test_an_empty_quiet_window_is_refused_naming_both_parameters():
-    with pytest.raises(ParameterError, match="quiet_start_hour and quiet_end_hour are both 8"):
-        Params.build({"quiet_start_hour": 8})
-
-
 def test_unknown_parameter_is_refused():
-    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['quiet_hours'\]"):
-        Params.build({"quiet_hours": 8})
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['quiet_start_hour'\]"):
+        Params.build({"quiet_start_hour": 8})
 
 
 def test_the_parameters_cell_is_generated_from_the_model():
     cell = Params.parameters_cell()
     assert cell.splitlines()[0].startswith('messages_path: str = "data/synthetic/cadence_messages.csv"  # ')
     assert 'naive_timezone: "Optional[str]" = None  # ' in cell
-    assert len(cell.splitlines()) == len(Params.model_fields) == 21
+    assert 'consent_path: "Optional[str]" = None  # ' in cell
+    assert Params.path_fields() == ["messages_path", "events_path", "quiet_rules_path", "consent_path"]
+    assert len(cell.splitlines()) == len(Params.model_fields) == 23

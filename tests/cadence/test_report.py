@@ -72,15 +72,23 @@ def test_prose_numbers_come_from_the_results(single):
     text = report.timing_findings(a)
     assert f"**{a.audit['violations']} violations**" in text
     assert f"{report.weekend_share(a.weekday):.1%}" in text
-    assert f"**{a.cycle['purchases_per_month']:.2f} purchases per month**" in report.purchase_findings(a)
-    assert "lies inside the 99.9 % median interval" in report.stage_findings(a)
+    assert f"**{a.rate['purchases_per_month']:.2f} purchases per month**" in report.purchase_findings(a)
+    assert f"the article's reading, {a.cycle['purchases_per_month']:.2f} a month" in report.purchase_findings(a)
+    assert "within ± 0.5 days of the policy value" in report.stage_findings(a)
+    assert "`lms` [21:00, 08:00]" in text and "static consent_night flag" in text
 
 
 def test_results_keys_and_values(single):
     r = report.results(single)
     assert [k for k in r if k.startswith("weekday_share.")] == [f"weekday_share.{d}" for d in
                                                                ("mon", "tue", "wed", "thu", "fri", "sat", "sun")]
-    assert r["purchases_per_month"] == single.cycle["purchases_per_month"]
+    assert r["purchases_per_month"] == single.rate["purchases_per_month"]
+    assert r["purchases_per_month_gap_based"] == single.cycle["purchases_per_month"]
+    assert r["quiet_hours_violations.lms"] == single.audit["by_channel"]["lms"]
+    for stage, row in single.agreement.dropna(subset=["agrees"]).iterrows():
+        assert r[f"stage.{stage}.agrees"] is bool(row["agrees"])
+        assert r[f"stage.{stage}.interval_days_low"] <= r[f"stage.{stage}.interval_days"] <= r[
+            f"stage.{stage}.interval_days_high"]
     assert r["quiet_hours_violations"] == single.audit["violations"]
     measured = single.interval_table.index[single.interval_table["intervals"] > 0]
     assert {k.split(".", 1)[1] for k in r if k.startswith("interval_days.")} == set(measured)
