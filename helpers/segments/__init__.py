@@ -13,7 +13,10 @@ What is where:
 - :mod:`~helpers.segments.groups` — dynamic groups (new, inactive, abandoned cart, loyal, prefers).
 - :mod:`~helpers.segments.baskets` — support, confidence and lift of product pairs.
 - :mod:`~helpers.segments.simulate` — the seeded synthetic event log with planted pairs.
-- :mod:`~helpers.segments.report` — the notebook's tables, figures, prose and recorded results.
+- :mod:`~helpers.segments.validation` — segments on a calibration period against the next period
+  and BG/NBD (P(alive), expected purchases).
+- :mod:`~helpers.segments.report` — the notebook's tables, prose and recorded results;
+  :mod:`~helpers.segments.figures` its figures.
 
 The per-customer BTYD summary and the CDNOW loader are in :mod:`helpers.btyd` (shared with
 notebook 04); ``load_cdnow`` and ``summary_from_transactions`` are re-exported here for notebook
@@ -24,7 +27,15 @@ from __future__ import annotations
 
 from helpers.btyd.cdnow import CURRENCY, load_cdnow
 from helpers.btyd.summary import FREQS, summary_from_transactions
-from helpers.segments.baskets import bought_together, order_lines, pairs_vs_truth
+from helpers.segments.baskets import (
+    add_significance,
+    benjamini_hochberg,
+    bought_together,
+    order_lines,
+    pair_significance,
+    pairs_vs_truth,
+    significance_counts,
+)
 from helpers.segments.concentration import (
     concentration_summary,
     gini,
@@ -48,8 +59,11 @@ from helpers.segments.rfm import (
     segment_summary,
 )
 from helpers.segments.simulate import generate_events, planted_truth, write_synthetic
+from helpers.segments.validation import Validation, rank_agreement, validate_segments
 
 __all__ = [
+    "Validation", "rank_agreement", "validate_segments",
+    "add_significance", "benjamini_hochberg", "pair_significance", "significance_counts",
     "CURRENCY", "FREQS", "GROUPS", "SEGMENTS", "SEGMENT_GRID", "EventLog", "Params", "bought_together",
     "concentration_summary", "customer_table", "dynamic_groups", "generate_events", "gini",
     "group_sizes", "load_cdnow", "load_event_log", "load_transactions", "lorenz_curve",

@@ -15,6 +15,7 @@ from helpers import plots
 from helpers.segments.baskets import planted_lifts
 from helpers.segments.load import EventLog
 from helpers.segments.report import TransactionsInfo, data_label
+from helpers.segments.validation import Validation
 
 
 def _done(fig: Figure) -> Figure:
@@ -83,11 +84,17 @@ def figure_pairs(pairs: pd.DataFrame, truth: pd.DataFrame | None, log: EventLog,
     labels = top["product_a"] + " + " + top["product_b"]
     planted = planted_lifts(top, truth)
     fig, ax = plt.subplots()
-    sns.barplot(x=top["lift"], y=labels, ax=ax, color=plots.color_for("baseline"), orient="h")
+    if "significant" in top.columns:  # grey bars: not significant after the multiple-testing control
+        verdict = top["significant"].map({True: "significant", False: "not significant"})
+        sns.barplot(x=top["lift"], y=labels, ax=ax, hue=verdict, orient="h", dodge=False,
+                    palette={"significant": plots.color_for("baseline"), "not significant": "#BBBBBB"})
+    else:
+        sns.barplot(x=top["lift"], y=labels, ax=ax, color=plots.color_for("baseline"), orient="h")
     rows = planted.dropna()
     if len(rows):
         ax.scatter(rows.to_numpy(), rows.index.to_numpy(), marker="D", color=plots.color_for("target"),
                    zorder=3, label="planted lift")
+    if len(rows) or "significant" in top.columns:
         ax.legend(loc="lower right")
     ax.axvline(1, color="#999999", linestyle="--")
     lead = "SYNTHETIC event log with planted pairs" if log.synthetic else f"Event log {log.source}"
@@ -95,3 +102,28 @@ def figure_pairs(pairs: pd.DataFrame, truth: pd.DataFrame | None, log: EventLog,
     plots.finish(ax, f"{labels.iloc[0]} is bought together {top['lift'].iloc[0]:.1f}x as often as chance",
                  xlabel="lift (1 = independent)", ylabel="product pair", note=lead + tail)
     return _done(fig)
+
+
+def figure_validation(val: Validation, info: TransactionsInfo) -> Figure:
+    """Next-period purchase days per customer by segment: actual beside BG/NBD's expectation."""
+    t = val.table[val.table["customers"] > 0]
+    long = pd.DataFrame({
+        "segment": list(t.index) * 2,
+        "purchase days per customer": list(t["next_purchases_per_customer"])
+        + list(t["expected_purchases_per_customer"]),
+        "": ["actual"] * len(t) + ["BG/NBD expected"] * len(t)})
+    best = t["next_revenue_per_customer"].idxmax()
+    fig, ax = plt.subplots()
+    sns.barplot(data=long, y="segment", x="purchase days per customer", hue="", ax=ax,
+                palette={"actual": plots.color_for("baseline"), "BG/NBD expected": plots.color_for("target")})
+    plots.finish(ax, f"'{best}' buy most in the next {val.holdout_weeks:.0f} weeks "
+                     f"({plots.format_money(t.loc[best, 'next_revenue_per_customer'], info.currency, decimals=2)} "
+                     "per customer)",
+                 xlabel=f"purchase days per customer, {_day(val.calibration_end)} to {_day(val.holdout_end)}",
+                 ylabel="RFM segment at the end of calibration",
+                 note=f"{info.name}; segments from purchases up to {_day(val.calibration_end)} only.")
+    return _done(fig)
+
+
+def _day(ts: pd.Timestamp) -> str:
+    return f"{pd.Timestamp(ts):%Y-%m-%d}"

@@ -12,7 +12,7 @@ import datetime as _dt
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from helpers.params import NotebookParams, data_path
 
@@ -53,6 +53,8 @@ class Params(NotebookParams):
                                   "and counted")
     freq: Literal["D", "W", "M"] = Field(
         "D", description="period of the customer summary: D day, W week (Mon-Sun), M calendar month")
+    monetary: Literal["average", "total"] = Field(
+        "average", description="what the M score ranks: average order value, or total revenue (collinear with F)")
     rfm_bins: int = Field(5, ge=MIN_BINS, le=MAX_BINS, description="quantile bins of each RFM score")
     top_pcts: list[float] = Field(
         [1.0, 5.0, 10.0, 20.0], min_length=1,
@@ -60,6 +62,12 @@ class Params(NotebookParams):
     claim_visitor_pct: float = Field(
         5.0, gt=0, lt=100, description="the claim's share of visitors (under x% of visitors make 90% "
                                        "of revenue), %")
+    calibration_end: str | None = Field(
+        None, description="segments checked out of sample: last day of the calibration period, ISO; "
+                          "None is the middle day of the data")
+    holdout_end: str | None = Field(
+        None, description="last day of the holdout period that checks the segments, ISO; None is the "
+                          "day of the last purchase")
     events_path: str = data_path(
         "data/synthetic/segments_events.csv",
         "shopper event log (contract segment_events); empty text generates one with seed")
@@ -78,6 +86,10 @@ class Params(NotebookParams):
         0.5, gt=0, le=1, description="prefers a category: share of the shopper's views in one category")
     min_support: float = Field(
         0.01, gt=0, lt=1, description="bought together: minimum share of orders containing the pair")
+    min_pair_orders: int = Field(
+        20, ge=1, description="bought together: fewest orders containing both products for a pair to be tested")
+    fdr_level: float = Field(
+        0.05, gt=0, lt=0.5, description="bought together: Benjamini-Hochberg false-discovery level of the pair tests")
     seed: int = Field(6, ge=0, description="random seed of the generated event log when events_path is empty")
 
     @field_validator("top_pcts")
@@ -96,12 +108,20 @@ class Params(NotebookParams):
         iso_date("observation_end", value)
         return value
 
-    @field_validator("as_of")
+    @field_validator("as_of", "calibration_end", "holdout_end")
     @classmethod
-    def _as_of(cls, value: str | None) -> str | None:
+    def _optional_date(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None:
-            iso_date("as_of", value)
+            iso_date(info.field_name, value)
         return value
+
+    @model_validator(mode="after")
+    def _holdout_after_calibration(self) -> Params:
+        if (self.calibration_end is not None and self.holdout_end is not None
+                and iso_date("holdout_end", self.holdout_end) <= iso_date("calibration_end", self.calibration_end)):
+            raise ValueError(f"holdout_end = {self.holdout_end!r} must be after calibration_end = "
+                             f"{self.calibration_end!r}")
+        return self
 
     @model_validator(mode="after")
     def _truth_needs_a_log(self) -> Params:

@@ -17,11 +17,12 @@ from helpers import privacy
 from helpers.btyd.cdnow import CURRENCY
 from helpers.btyd.schemas import TRANSACTIONS
 from helpers.config import resolve_path
-from helpers.plots import format_pct
+from helpers.plots import format_money, format_pct
 from helpers.results import record
 from helpers.segments.concentration import top_share, top_share_key
 from helpers.segments.load import EventLog
 from helpers.segments.schemas import EVENTS
+from helpers.segments.validation import Validation, rank_agreement
 from helpers.tables import table
 
 #: Reader-facing names of the data-quality rules' columns.
@@ -120,9 +121,11 @@ def scored_preview(scored: pd.DataFrame, n: int = 5, currency: str = CURRENCY):
     shown = privacy.pseudonymise_columns(scored.head(n))
     kinds = {c: "ratio" for c in ("frequency", "recency", "T", "purchase_periods", "periods_since_last",
                                   "fm_score") if c in shown.columns}
-    kinds.update({c: "money" for c in ("monetary_value", "revenue") if c in shown.columns})
+    kinds.update({c: "money" for c in ("monetary_value", "revenue", "average_order_value") if c in shown.columns})
+    kinds.update({c: "count" for c in ("orders",) if c in shown.columns})
     kinds.update({c: "count" for c in ("r_score", "f_score", "m_score") if c in shown.columns})
-    return table(shown, kinds, currency=currency, decimals={c: 2 for c in ("monetary_value", "revenue")},
+    return table(shown, kinds, currency=currency,
+                 decimals={c: 2 for c in ("monetary_value", "revenue", "average_order_value")},
                  caption=f"The first {n} customers with their RFM inputs, scores and segment "
                          "(ids pseudonymised)")
 
@@ -172,6 +175,68 @@ def segment_bullets(stats: dict[str, float], seg: pd.DataFrame, info: Transactio
         f"{format_pct(seg.loc[top, 'revenue_share'])} of revenue; *lost* customers are "
         f"{format_pct(seg.loc['lost', 'customer_share'])} of customers and "
         f"{format_pct(seg.loc['lost', 'revenue_share'])} of revenue.")
+
+
+# --- segments out of sample ----------------------------------------------------------------------
+
+
+def validation_table(val: Validation, currency: str = CURRENCY):
+    """Per segment: calibration customers, what they did in the holdout, what BG/NBD expected."""
+    return table(val.table, {"customers": "count", "next_revenue_per_customer": "money",
+                             "next_repeat_rate": "pct", "next_purchases_per_customer": "ratio",
+                             "expected_purchases_per_customer": "ratio", "p_alive": "pct"},
+                 currency=currency, decimals={"next_revenue_per_customer": 2},
+                 headers={"customers": "customers (calibration)",
+                          "next_revenue_per_customer": f"next-period revenue per customer ({currency})",
+                          "next_repeat_rate": "bought again in the next period",
+                          "next_purchases_per_customer": "purchase days per customer (actual)",
+                          "expected_purchases_per_customer": "purchase days per customer (BG/NBD)",
+                          "p_alive": "P(alive), BG/NBD"},
+                 caption=f"Segments built on purchases to {_day(val.calibration_end)}, followed to "
+                         f"{_day(val.holdout_end)} ({val.holdout_weeks:.0f} weeks)")
+
+
+def record_validation(val: Validation) -> None:
+    """Record ``segment.<name>.next_revenue_per_customer / .next_repeat_rate / .next_purchases /
+    .expected_purchases / .p_alive`` (non-empty segments) and ``validation.*``."""
+    for name, row in val.table.iterrows():
+        if row["customers"] == 0:
+            continue
+        record(f"segment.{name}.next_revenue_per_customer", float(row["next_revenue_per_customer"]))
+        record(f"segment.{name}.next_repeat_rate", float(row["next_repeat_rate"]))
+        record(f"segment.{name}.next_purchases", float(row["next_purchases_per_customer"]))
+        record(f"segment.{name}.expected_purchases", float(row["expected_purchases_per_customer"]))
+        record(f"segment.{name}.p_alive", float(row["p_alive"]))
+    record("validation.customers", val.customers)
+    record("validation.holdout_weeks", float(val.holdout_weeks))
+    record("validation.bgnbd_converged", bool(val.fit.converged))
+    record("validation.rank_agreement", rank_agreement(val.table))
+
+
+def validation_check_text(val: Validation) -> str:
+    """Plain-text headline of the out-of-sample table (the nbval-checked cell)."""
+    return val.table.round(4).to_string()
+
+
+def validation_bullets(val: Validation, currency: str = CURRENCY) -> Markdown:
+    """Which segments bought most in the next period, and how BG/NBD compares."""
+    t = val.table[val.table["customers"] > 0]
+    best, worst = t["next_revenue_per_customer"].idxmax(), t["next_revenue_per_customer"].idxmin()
+    actual = float((t["next_purchases_per_customer"] * t["customers"]).sum() / t["customers"].sum())
+    expected = float((t["expected_purchases_per_customer"] * t["customers"]).sum() / t["customers"].sum())
+    fit = ("" if val.fit.converged else " **The BG/NBD fit did not converge: its columns are not results.**")
+    one_timers = t.index[t["p_alive"] > 0.99].tolist()
+    alive_note = (f" BG/NBD gives P(alive) = 1 to customers without a repeat purchase, so "
+                  f"{', '.join(one_timers)} show P(alive) near 1 although few of them buy again: read "
+                  "its expected purchases, not P(alive), for those segments." if one_timers else "")
+    return Markdown(
+        f"- **{best}** customers spent {format_money(t.loc[best, 'next_revenue_per_customer'], currency, decimals=2)} "
+        f"each in the next {val.holdout_weeks:.0f} weeks and {format_pct(t.loc[best, 'next_repeat_rate'])} bought "
+        f"again; **{worst}** customers {format_money(t.loc[worst, 'next_revenue_per_customer'], currency, decimals=2)} "
+        f"and {format_pct(t.loc[worst, 'next_repeat_rate'])}.\n"
+        f"- Over all {val.customers:,} calibration customers BG/NBD expected {expected:.2f} purchase days "
+        f"per customer and they made {actual:.2f}; across segments, the rank correlation of next-period "
+        f"revenue with BG/NBD's expected purchases is {rank_agreement(val.table):.2f}.{fit}{alive_note}")
 
 
 # --- section 3: concentration ---------------------------------------------------------------------
@@ -250,18 +315,27 @@ def group_bullets(sizes: pd.DataFrame, log: EventLog, *, cart_days: int, inactiv
 def pairs_table(pairs: pd.DataFrame, n: int = 8):
     """The ``n`` pairs with the highest lift: support, confidence, lift."""
     kinds = {"orders_ab": "count", "support_a": "pct", "support_b": "pct", "support_ab": "pct",
-             "confidence_a_to_b": "pct", "confidence_b_to_a": "pct", "lift": "ratio"}
+             "confidence_a_to_b": "pct", "confidence_b_to_a": "pct", "lift": "ratio",
+             "p_value": "number", "p_adjusted": "number", "significant": "bool"}
     return table(pairs.head(n), {k: v for k, v in kinds.items() if k in pairs.columns},
                  headers={"orders_ab": "orders with both", "support_ab": "support (both)",
-                          "confidence_a_to_b": "confidence a → b", "confidence_b_to_a": "confidence b → a"},
+                          "confidence_a_to_b": "confidence a → b", "confidence_b_to_a": "confidence b → a",
+                          "p_value": "p (one-sided Fisher)", "p_adjusted": "p adjusted (BH)"},
                  decimals={"support_a": 2, "support_b": 2, "support_ab": 2},
                  caption=f"Bought together: the {min(n, len(pairs))} pairs with the highest lift")
 
 
-def record_pairs(pairs: pd.DataFrame) -> None:
-    """Record ``top_pair.lift`` and ``top_pair.support``."""
+def record_pairs(pairs: pd.DataFrame, counts: dict[str, int] | None = None) -> None:
+    """Record ``top_pair.lift``, ``top_pair.support`` and, with the pair tests, ``top_pair.p_adjusted``
+    (when the top pair was tested), ``pairs.tested``, ``pairs.significant`` and, with planted pairs,
+    ``pairs.planted_significant`` / ``pairs.unplanted_significant``."""
     record("top_pair.lift", float(pairs["lift"].iloc[0]))
     record("top_pair.support", float(pairs["support_ab"].iloc[0]))
+    if "p_adjusted" in pairs.columns and pd.notna(pairs["p_adjusted"].iloc[0]):
+        record("top_pair.p_adjusted", float(pairs["p_adjusted"].iloc[0]))
+    for name, value in (counts or {}).items():
+        if name != "planted":
+            record(f"pairs.{name}", int(value))
 
 
 def pairs_check_text(pairs: pd.DataFrame, truth: pd.DataFrame | None) -> str:
@@ -272,11 +346,22 @@ def pairs_check_text(pairs: pd.DataFrame, truth: pd.DataFrame | None) -> str:
     return check.round(3).to_string()
 
 
-def pairs_bullets(pairs: pd.DataFrame, truth: pd.DataFrame | None) -> Markdown:
-    """Whether the planted pairs are found, and the asymmetry of confidence."""
+def pairs_bullets(pairs: pd.DataFrame, truth: pd.DataFrame | None,
+                  counts: dict[str, int] | None = None) -> Markdown:
+    """Whether the planted pairs are found and declared significant, and the asymmetry of confidence."""
     from helpers.segments.baskets import pairs_vs_truth
 
     lines = []
+    if counts is not None:
+        attrs = pairs.attrs
+        text = (f"- Of {counts['tested']:,} pairs bought together in at least {attrs.get('min_orders')} "
+                f"orders, {counts['significant']:,} are significant at a false-discovery level of "
+                f"{format_pct(attrs.get('fdr_level', float('nan')))} (one-sided Fisher test, "
+                "Benjamini–Hochberg)")
+        if "planted_significant" in counts:
+            text += (f": {counts['planted_significant']} of the {counts['planted']} planted pairs and "
+                     f"{counts['unplanted_significant']} unplanted pair(s)")
+        lines.append(text + ".")
     if truth is not None:
         found = pairs_vs_truth(pairs, truth)
         lines.append(f"- The planted pairs rank {found['rank'].tolist()} by lift (0 = below `min_support`); "
@@ -311,7 +396,9 @@ def caveats(info: TransactionsInfo, log: EventLog, claim_visitor_pct: float) -> 
     return Markdown("\n".join([
         data,
         "- RFM segment names are a convention (quantile scores, a 3×3 grid); with many ties (most "
-        "customers bought in one period only) the F score jumps and some cells stay small.",
+        "customers bought in one period only) the F score jumps and some cells stay small. The "
+        "out-of-sample check follows one calibration split of these purchases; BG/NBD's P(alive) is "
+        "1 for every customer without a repeat purchase, by the model's construction.",
         events,
         "- The claim that under 5% of visitors make over 90% of revenue is a vendor's figure given "
         "without data (Halla Systems, *E-commerce personalisation*); it is unverified. This run tests "

@@ -7,7 +7,7 @@ import pandas as pd
 
 from helpers.btyd.cdnow import CURRENCY
 from helpers.btyd.summary import period_index, period_start, summary_from_transactions
-from helpers.contracts import DataContractError, require_columns
+from helpers.contracts import DataContractError, ParameterError, require_columns
 from helpers.segments.params import MAX_BINS, MIN_BINS
 
 SEGMENT_GRID = {
@@ -36,8 +36,10 @@ def customer_table(transactions: pd.DataFrame, *, observation_end: str | pd.Time
     DataFrame
         Indexed by customer id: ``frequency, recency, T, monetary_value`` (see
         :func:`summary_from_transactions`), ``purchase_periods`` (= frequency + 1),
-        ``periods_since_last`` (= T - recency, in ``freq`` periods) and ``revenue`` (sum of all
-        amounts up to the observation end, first purchase included, same currency).
+        ``periods_since_last`` (= T - recency, in ``freq`` periods), ``revenue`` (sum of all
+        amounts up to the observation end, first purchase included, same currency), ``orders``
+        (distinct ``order_id`` if the table has one, else lines) and ``average_order_value``
+        (revenue / orders, same currency).
 
     Raises
     ------
@@ -47,7 +49,7 @@ def customer_table(transactions: pd.DataFrame, *, observation_end: str | pd.Time
     Notes
     -----
     :math:`\\text{revenue}_c = \\sum_{t \\le E} a_{c,t}`; periods since last purchase
-    :math:`= T - \\text{recency} = p_E - p_n`.
+    :math:`= T - \\text{recency} = p_E - p_n`; average order value = revenue / orders.
 
     Examples
     --------
@@ -62,11 +64,15 @@ def customer_table(transactions: pd.DataFrame, *, observation_end: str | pd.Time
     end = summary.attrs["observation_end"]
     next_start = period_start(period_index(end, freq) + 1, freq)
     kept = transactions[date_col] < next_start
-    revenue = transactions.loc[kept].groupby(customer_col)[amount_col].sum()
+    by_customer = transactions.loc[kept].groupby(customer_col)
+    revenue = by_customer[amount_col].sum()
+    orders = by_customer["order_id"].nunique() if "order_id" in transactions.columns else by_customer.size()
     out = summary.copy()
     out["purchase_periods"] = out["frequency"] + 1
     out["periods_since_last"] = out["T"] - out["recency"]
     out["revenue"] = revenue.reindex(out.index).astype("float64").to_numpy()
+    out["orders"] = orders.reindex(out.index).astype("float64").to_numpy()
+    out["average_order_value"] = out["revenue"] / out["orders"]
     out.attrs.update(summary.attrs)
     return out
 
@@ -152,15 +158,24 @@ def _level(score: pd.Series, bins: int) -> pd.Series:
                      index=score.index)
 
 
-def rfm_segments(customers: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
+#: What M scores: ``average`` order value (default) or ``total`` revenue.
+MONETARY = {"average": "average_order_value", "total": "revenue"}
+
+
+def rfm_segments(customers: pd.DataFrame, *, bins: int = 5, monetary: str = "average") -> pd.DataFrame:
     """RFM scores and a named segment per customer.
 
     Parameters
     ----------
     customers : DataFrame
-        From :func:`customer_table`: ``periods_since_last``, ``purchase_periods``, ``revenue``.
+        From :func:`customer_table`: ``periods_since_last``, ``purchase_periods`` and
+        ``average_order_value`` or ``revenue``.
     bins : int, 3..10
         Quantile bins for each score.
+    monetary : {"average", "total"}
+        M scores the average order value (default) or total revenue. Total revenue is nearly
+        F times the average order value, so with ``"total"`` M repeats F and the F-M level
+        rewards frequency twice.
 
     Returns
     -------
@@ -177,8 +192,8 @@ def rfm_segments(customers: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
 
     Notes
     -----
-    R scores ``periods_since_last`` (fewer = higher), F ``purchase_periods``, M ``revenue``
-    (see :func:`quantile_score`). Levels: low if :math:`s \\le q/3`, high if :math:`s > 2q/3`,
+    R scores ``periods_since_last`` (fewer = higher), F ``purchase_periods``, M
+    ``average_order_value`` or ``revenue`` (see :func:`quantile_score`). Levels: low if :math:`s \\le q/3`, high if :math:`s > 2q/3`,
     else mid; the segment is the cell of (R level, FM level) in :data:`SEGMENT_GRID`, e.g.
     high R and high FM = ``champions``, low R and high FM = ``at_risk``.
 
@@ -186,15 +201,17 @@ def rfm_segments(customers: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     --------
     >>> c = pd.DataFrame({"periods_since_last": [1, 2, 30, 40, 5, 60], "purchase_periods": [5, 1, 6, 1, 2, 1],
     ...                   "revenue": [500.0, 10.0, 600.0, 15.0, 80.0, 5.0]})
-    >>> rfm_segments(c, bins=3)["segment"].tolist()
+    >>> rfm_segments(c, bins=3, monetary="total")["segment"].tolist()
     ['champions', 'new', 'loyal', 'hibernating', 'need_attention', 'lost']
     """
-
-    require_columns(customers, ["periods_since_last", "purchase_periods", "revenue"], source="customers")
+    if monetary not in MONETARY:
+        raise ParameterError(f"parameter 'monetary' = {monetary!r} is not allowed; choose one of {list(MONETARY)}")
+    m_col = MONETARY[monetary]
+    require_columns(customers, ["periods_since_last", "purchase_periods", m_col], source="customers")
     out = customers.copy()
     out["r_score"] = quantile_score(out["periods_since_last"], bins, higher_is_better=False)
     out["f_score"] = quantile_score(out["purchase_periods"], bins)
-    out["m_score"] = quantile_score(out["revenue"], bins)
+    out["m_score"] = quantile_score(out[m_col], bins)
     out["fm_score"] = (out["f_score"] + out["m_score"]) / 2
     cells = list(zip(_level(out["r_score"], bins), _level(out["fm_score"], bins), strict=True))
     out["segment"] = [SEGMENT_GRID[c] for c in cells]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -40,3 +41,55 @@ def test_shipped_event_log_follows_contract_and_recovers_planted_pairs():
     assert (found["rel_error"].abs() < 0.15).all()
     # every other pair passing min_support looks independent (lift well below the planted ones)
     assert pairs["lift"].iloc[3] < 1.6
+
+
+def test_benjamini_hochberg_matches_statsmodels_and_by_hand():
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.array([0.01, 0.04, 0.03, 0.5, 0.0001, 0.2])
+    # by hand, sorted 0.0001, 0.01, 0.03, 0.04, 0.2, 0.5 times 6/i: 0.0006, 0.03, 0.06, 0.06, 0.24, 0.5
+    assert baskets.benjamini_hochberg(p).tolist() == pytest.approx([0.03, 0.06, 0.06, 0.5, 0.0006, 0.24])
+    np.testing.assert_allclose(baskets.benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1])
+
+
+def test_pair_significance_is_the_one_sided_fisher_test():
+    from scipy.stats import fisher_exact
+
+    # 10 orders: x in 5, y in 4, both in 3; z in 3, with x once; w alone in o5 and o6
+    orders = {f"o{i}": set() for i in range(10)}
+    orders["o5"].add("w")
+    orders["o6"].add("w")
+    for i in range(5):
+        orders[f"o{i}"].add("x")
+    for i in (0, 1, 2, 7):
+        orders[f"o{i}"].add("y")
+    for i in (4, 8, 9):
+        orders[f"o{i}"].add("z")
+    lines = pd.DataFrame([(o, p) for o, ps in orders.items() for p in sorted(ps)], columns=["order_id", "product_id"])
+    out = baskets.pair_significance(lines, min_orders=1, fdr_level=0.5).set_index(["product_a", "product_b"])
+    # x, y: table [[3, 2], [1, 4]] -> Fisher one-sided (greater)
+    expected = fisher_exact([[3, 2], [1, 4]], alternative="greater")[1]
+    assert out.loc[("x", "y"), "p_value"] == pytest.approx(expected)
+    assert out.loc[("x", "z"), "p_value"] == pytest.approx(fisher_exact([[1, 4], [2, 3]], alternative="greater")[1])
+    assert out.attrs["tested"] == 2  # y and z never together: not a pair
+    assert len(baskets.pair_significance(lines, min_orders=2)) == 1  # x, z (1 order) left out
+
+
+@pytest.mark.parametrize("kwargs, match", [({"min_orders": 0}, "min_orders = 0"),
+                                           ({"fdr_level": 1.0}, r"fdr_level = 1.0 must be in \(0, 1\)")])
+def test_pair_significance_bad(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        baskets.pair_significance(pd.DataFrame({"order_id": ["o"], "product_id": ["x"]}), **kwargs)
+
+
+def test_shipped_log_all_planted_pairs_significant_and_no_other():
+    from helpers.segments.params import Params
+
+    events = contracts.load_csv("data/synthetic/segments_events.csv", EVENTS)
+    truth = contracts.load_csv("data/synthetic/segments_planted_pairs.csv", PLANTED_PAIRS)
+    p = Params.build({})
+    tested = baskets.pair_significance(baskets.order_lines(events), min_orders=p.min_pair_orders,
+                                       fdr_level=p.fdr_level)
+    counts = baskets.significance_counts(tested, truth)
+    assert counts["planted_significant"] == 3 and counts["unplanted_significant"] == 0
+    assert counts["tested"] > 50  # a real family of tests, not just the planted pairs

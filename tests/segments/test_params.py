@@ -51,3 +51,17 @@ def test_the_runs_of_runs_yaml_are_valid():
 def test_bad_values_are_refused_naming_the_parameter(values, match):
     with pytest.raises(ParameterError, match=match):
         Params.build(values)
+
+
+@pytest.mark.parametrize("values, match", [
+    ({"monetary": "mean"}, r"'monetary' = 'mean' is not allowed.*one of average, total"),
+    ({"calibration_end": "1997-9-30"}, r"'calibration_end'.*not an ISO date"),
+    ({"holdout_end": "1998-02-30"}, r"'holdout_end'.*not a valid calendar date"),
+    ({"calibration_end": "1997-09-30", "holdout_end": "1997-09-30"}, r"holdout_end = .* must be after calibration_end"),
+    ({"min_pair_orders": 0}, r"'min_pair_orders' = 0 is not allowed"),
+    ({"fdr_level": 0.0}, r"'fdr_level' = 0.0 is not allowed"),
+    ({"fdr_level": 0.5}, r"'fdr_level' = 0.5 is not allowed"),
+])
+def test_phase_b_parameters_refused(values, match):
+    with pytest.raises(ParameterError, match=match):
+        Params.build(values)

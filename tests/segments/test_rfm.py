@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from helpers.contracts import DataContractError, ParameterError
 from helpers.segments import rfm
 
 
@@ -24,7 +25,7 @@ def test_quantile_score_bad_bins(bins):
 def test_rfm_segments_by_hand():
     c = pd.DataFrame({"periods_since_last": [1, 2, 30, 40, 5, 60], "purchase_periods": [5, 1, 6, 1, 2, 1],
                       "revenue": [500.0, 10.0, 600.0, 15.0, 80.0, 5.0]})
-    out = rfm.rfm_segments(c, bins=3)
+    out = rfm.rfm_segments(c, bins=3, monetary="total")
     # R (fewer periods better): ranks of -x are 6,5,3,2,4,1 -> scores 3,3,2,1,2,1
     assert out["r_score"].tolist() == [3, 3, 2, 1, 2, 1]
     # F: min ranks 5,1,6,1,4,1 -> 3,1,3,1,2,1 ; M: ranks 5,2,6,3,4,1 -> 3,1,3,2,2,1
@@ -54,3 +55,31 @@ def test_customer_table_adds_revenue_and_periods_since_last():
     out = rfm.customer_table(TX, observation_end=END)
     # a: revenue 10 + 5 + 20 + 30 = 65, purchase periods 3, periods since last = T - recency = 9 - 8 = 1
     assert out.loc["a", ["revenue", "purchase_periods", "periods_since_last"]].tolist() == [65.0, 3.0, 1.0]
+
+
+def test_rfm_segments_average_order_value_by_hand():
+    c = pd.DataFrame({"periods_since_last": [1, 2, 30, 40, 5, 60], "purchase_periods": [5, 1, 6, 1, 2, 1],
+                      "revenue": [500.0, 10.0, 600.0, 15.0, 80.0, 5.0],
+                      "average_order_value": [20.0, 10.0, 100.0, 15.0, 40.0, 5.0]})
+    out = rfm.rfm_segments(c, bins=3)  # average order value is the default M
+    # M ranks of 20, 10, 100, 15, 40, 5: 4, 2, 6, 3, 5, 1 -> 1 + floor(3 (r - 1) / 6) = 2, 1, 3, 2, 3, 1
+    assert out["m_score"].tolist() == [2, 1, 3, 2, 3, 1]
+    # F as before 3,1,3,1,2,1 -> FM 2.5, 1, 3, 1.5, 2.5, 1: high, low, high, mid, high, low
+    # with R 3,3,2,1,2,1: champions, new, loyal, hibernating, loyal (was need_attention), lost
+    assert out["segment"].tolist() == ["champions", "new", "loyal", "hibernating", "loyal", "lost"]
+
+
+def test_rfm_segments_bad_monetary_and_missing_column():
+    c = pd.DataFrame({"periods_since_last": [1.0], "purchase_periods": [1.0], "revenue": [1.0]})
+    with pytest.raises(ParameterError, match=r"'monetary' = 'mean' is not allowed"):
+        rfm.rfm_segments(c, monetary="mean")
+    with pytest.raises(DataContractError, match=r"missing required column\(s\) \['average_order_value'\]"):
+        rfm.rfm_segments(c)
+
+
+def test_customer_table_orders_and_average_order_value():
+    out = rfm.customer_table(TX, observation_end=END)
+    # a: 4 lines, 65 USD -> 16.25; with an order_id column, a's two 01-01 lines are one order -> 65 / 3
+    assert out.loc["a", ["orders", "average_order_value"]].tolist() == [4.0, 16.25]
+    with_orders = TX.assign(order_id=["o1", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8"])
+    assert rfm.customer_table(with_orders, observation_end=END).loc["a", "orders"] == 3.0
