@@ -302,3 +302,18 @@ def test_wrong_thresholds_are_visible_in_the_recovery(machine):
     m, e, _c, truth = machine
     got = stages.infer_stages(m, e, stages.StageThresholds()).to_numpy()
     assert (got == truth).mean() < 0.9
+
+
+def test_agreement_over_many_seeds():
+    # over 4 independent machines: every cadence stage agrees with the true policy each time, and a
+    # policy one day off never does (power and size of the agreement test at margin 0.5 day)
+    for seed in (11, 12, 13, 14):
+        m, e, _c, _truth = run_machine(n_customers=150, seed=seed)
+        st = stages.infer_stages(m, e, stages.StageThresholds(**TH))
+        iv = intervals.stage_intervals(m, st)
+        true = {s: POLICY.get(s) for s in stages.STAGES}
+        off = {s: (None if k is None else k + 1) for s, k in true.items()}
+        got = intervals.interval_agreement(iv, policy=true, draws=200, seed=seed)["agrees"].dropna()
+        assert len(got) == len(POLICY) and got.astype(bool).all(), (seed, got.to_dict())
+        wrong = intervals.interval_agreement(iv, policy=off, draws=200, seed=seed)["agrees"].dropna()
+        assert not wrong.astype(bool).any(), (seed, wrong.to_dict())

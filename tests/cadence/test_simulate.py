@@ -28,24 +28,23 @@ def test_simulator_output_follows_the_contracts(simulated):
     assert quality["rows"].sum() == 0
 
 
-def test_recovered_intervals_match_the_policy(simulated):
-    """Median interval per stage vs the simulator's policy, within a sample-size-based interval.
+def test_recovered_intervals_agree_with_the_shipped_policy(simulated):
+    """Median interval per stage agrees with the simulator's policy (a pipeline check, not of the rules).
 
-    Tolerance: the distribution-free sign-test interval for the median at 99.9 %
-    (intervals.median_ci), whose width shrinks like 1/sqrt(n intervals). Consecutive intervals
-    share an endpoint and are negatively correlated, which makes the sign count less variable
-    than binomial, so the interval is conservative.
+    The shipped simulator assigns stages with the analysis's own rules, so this checks the
+    interval and agreement code end to end; tests/cadence/test_independent_simulator.py checks the
+    stage rules on a machine that shares no code. Tolerance: the 90% customer-bootstrap interval
+    of the median inside the policy value +- 0.5 day (two one-sided tests at 5%).
     """
     messages, events = simulated
     m, ev, _q = load.clean_log(messages, events)
     iv = intervals.stage_intervals(m, stages.infer_stages(m, ev))
-    summary = intervals.interval_summary(iv, level=0.999)
+    table = intervals.interval_agreement(iv, margin_days=0.5, draws=300, seed=1)
     for stage, days in stages.POLICY_INTERVAL_DAYS.items():
         if days is None:
             continue
-        row = summary.loc[stage]
-        assert row["intervals"] >= 100, stage
-        assert row["ci_low"] <= days <= row["ci_high"], (stage, row.to_dict())
+        row = table.loc[stage]
+        assert row["intervals"] >= 100 and bool(row["agrees"]), (stage, row.to_dict())
 
 
 def test_recovered_weekday_and_hour_shares_match_settings(simulated):
