@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
+import ibis.expr.types as ir
 import pandas as pd
 
-import ibis.expr.types as ir
 from helpers.contracts import DataContractError
 from helpers.warehouse.sources import require_columns
 

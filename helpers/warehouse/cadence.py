@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-import ibis
-import ibis.expr.types as ir
 from helpers.warehouse.sources import require_columns
 
 

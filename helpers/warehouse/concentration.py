@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-import ibis
-import ibis.expr.types as ir
 from helpers.results import key
-from helpers.warehouse.sources import require_columns
+from helpers.warehouse.sources import materialize, require_columns
 
 LORENZ_POINTS = 100
 
@@ -56,7 +56,7 @@ def _totals(t: ir.Table, revenue_col: str) -> tuple[int, float]:
 
 def concentration_from_table(t: ir.Table, *, revenue_col: str = "revenue", top_pcts: list[float] = (5.0,),
                              claim_visitor_pct: float = 5.0, claim_revenue_share: float = 0.9,
-                             points: int = LORENZ_POINTS) -> tuple[pd.DataFrame, pd.DataFrame]:
+                             points: int = LORENZ_POINTS, once: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Headline concentration figures and Lorenz points, from one row per customer.
 
     Parameters
@@ -112,6 +112,8 @@ def concentration_from_table(t: ir.Table, *, revenue_col: str = "revenue", top_p
     if isinstance(points, bool) or not isinstance(points, int) or points < 1:
         raise ValueError(f"points = {points!r} must be a whole number >= 1")
     require_columns(t, [revenue_col], source="customers")
+    if once:
+        t = materialize(t.select(revenue_col))
     n, total = _totals(t, revenue_col)
     r = _ranked(t, revenue_col)
     ks = {pct: max(int(math.ceil(n * pct / 100 - 1e-9)), 1) for pct in top_pcts}

@@ -1,58 +1,86 @@
 """Coupon campaign outcomes per audience customer and the holdout sums, computed by the engine.
 
-Same outcome as the pandas reference ``customer_outcomes`` of the coupons package: only orders
-that stayed paid count, inside the campaign window; audience customers without such an order
-have 0. The holdout sums (customers, sums and sums of squares per group) are the sufficient
-statistics of the difference-in-means estimate; the per-customer outcomes themselves (one row
-per audience customer) come back only when the bootstrap needs them.
+Same per-customer table as the pandas reference ``customer_windows`` of the coupons package
+(paid amount and gross profit in the pre-period, the campaign and the post window; only orders
+that stayed paid count), and the group sums the holdout comparison needs: customers, sums of each
+outcome, of the pre-period spend :math:`x`, of :math:`x^2` and of :math:`x y` (the reference's
+CUPED estimate is a function of these). The per-customer rows (one per audience customer) come
+back only when the bootstrap needs them.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
+
 from helpers.warehouse.sources import require_columns
 
+#: Outcomes per customer, as the reference's ``OUTCOMES`` (paid and profit per window).
+OUTCOMES = ("paid_in", "paid_post", "paid_net", "profit_net")
+COLUMNS = ("customer_id", "group", "never_bought", "pre_paid", "paid_in", "paid_post", "paid_net",
+           "profit_in", "profit_post", "profit_net", "bought")
 
-def outcomes_expr(orders: ir.Table, audience: ir.Table, start: str | pd.Timestamp, end: str | pd.Timestamp,
-                  gross_margin: float, *, campaign_id: str | None = None) -> ir.Table:
-    """Lazy ``customer_id, group, paid, profit`` per audience customer (see :func:`customer_outcomes_from_tables`)."""
+
+def _ts(value: Any) -> Any:
+    return pd.Timestamp(value).to_pydatetime()
+
+
+def windows_expr(orders: ir.Table, audience: ir.Table, windows: Any, gross_margin: float, *,
+                 campaign_id: str | None = None) -> ir.Table:
+    """Lazy per-customer outcomes (see :func:`customer_windows_from_tables`)."""
     if not 0 < gross_margin < 1:
         raise ValueError(f"gross_margin = {gross_margin!r} must be in (0, 1)")
     require_columns(orders, ["customer_id", "status", "ordered_at", "paid_amount", "gross_amount"],
                     source="coupon_orders")
     require_columns(audience, ["customer_id", "group"], source="coupon_audience")
-    lo = pd.Timestamp(start).normalize()
-    hi = pd.Timestamp(end).normalize() + pd.Timedelta(days=1)
     if campaign_id is not None:
         require_columns(audience, ["campaign_id"], source="coupon_audience")
         audience = audience.filter(audience.campaign_id == campaign_id)
-    paid = orders.filter((orders.ordered_at >= lo.to_pydatetime()) & (orders.ordered_at < hi.to_pydatetime())
-                         & (orders.status == "paid"))
-    profit = paid.paid_amount.cast("float64") - (1 - gross_margin) * paid.gross_amount.cast("float64")
-    per = paid.group_by(c=paid.customer_id).aggregate(paid_sum=paid.paid_amount.cast("float64").sum(),
-                                                      profit_sum=profit.sum())
-    aud = audience.select("customer_id", "group")
+    day = pd.Timedelta(days=1)
+    t = orders.ordered_at
+    pre = (t >= _ts(windows.pre_start)) & (t < _ts(windows.start))
+    within = (t >= _ts(windows.start)) & (t < _ts(pd.Timestamp(windows.end) + day))
+    post = (t >= _ts(pd.Timestamp(windows.end) + day)) & (t < _ts(pd.Timestamp(windows.post_end) + day))
+    paid = orders.status == "paid"
+    amount = orders.paid_amount.cast("float64")
+    profit = amount - (1 - gross_margin) * orders.gross_amount.cast("float64")
+
+    def total(mask, value):
+        return ibis.cases((mask & paid, value), else_=0.0).sum()
+
+    per = orders.group_by(c=orders.customer_id).aggregate(
+        pre_paid=total(pre, amount), paid_in=total(within, amount), paid_post=total(post, amount),
+        profit_in=total(within, profit), profit_post=total(post, profit),
+        any_pre=pre.cast("int64").max(), buyer=((within | post) & paid).cast("int64").max())
+    keep = ["customer_id", "group"] + (["never_bought"] if "never_bought" in audience.columns else [])
+    aud = audience.select(*keep)
     j = aud.left_join(per, aud.customer_id == per.c)
-    return j.select(customer_id=j.customer_id, group=j.group, paid=j.paid_sum.fill_null(0.0),
-                    profit=j.profit_sum.fill_null(0.0))
+    zero = {k: j[k].fill_null(0.0) for k in ("pre_paid", "paid_in", "paid_post", "profit_in", "profit_post")}
+    never = (j.never_bought.cast("boolean") if "never_bought" in keep else j.any_pre.fill_null(0) == 0)
+    return j.select(
+        customer_id=j.customer_id, group=j.group, never_bought=never, pre_paid=zero["pre_paid"],
+        paid_in=zero["paid_in"], paid_post=zero["paid_post"], paid_net=zero["paid_in"] + zero["paid_post"],
+        profit_in=zero["profit_in"], profit_post=zero["profit_post"],
+        profit_net=zero["profit_in"] + zero["profit_post"], bought=j.buyer.fill_null(0) == 1)
 
 
-def customer_outcomes_from_tables(orders: ir.Table, audience: ir.Table, start: str | pd.Timestamp,
-                                  end: str | pd.Timestamp, gross_margin: float, *,
-                                  campaign_id: str | None = None) -> pd.DataFrame:
-    """Paid amount and gross profit per audience customer in the campaign window.
+def customer_windows_from_tables(orders: ir.Table, audience: ir.Table, windows: Any, gross_margin: float, *,
+                                 campaign_id: str | None = None) -> pd.DataFrame:
+    """Paid amount and gross profit per audience customer before, during and after the campaign.
 
     Parameters
     ----------
     orders : ibis Table
         Checked ``coupon_orders``: ``customer_id, status, ordered_at, paid_amount, gross_amount``.
     audience : ibis Table
-        ``coupon_audience``: ``customer_id, group`` (and ``campaign_id`` to filter on).
-    start, end : date
-        First and last day of the campaign (inclusive: orders until the end of ``end``).
+        ``coupon_audience``: ``customer_id, group``; optional bool ``never_bought``; and
+        ``campaign_id`` to filter on.
+    windows : object
+        With ``pre_start, start, end, post_end`` (dates; ``end`` and ``post_end`` inclusive), e.g.
+        the reference's ``Windows`` from ``observed_windows``.
     gross_margin : float in (0, 1)
         Margin on the gross amount.
     campaign_id : str, optional
@@ -61,7 +89,10 @@ def customer_outcomes_from_tables(orders: ir.Table, audience: ir.Table, start: s
     Returns
     -------
     DataFrame
-        ``customer_id, group, paid, profit`` (the orders' currency), sorted by customer id.
+        ``customer_id, group, never_bought, pre_paid, paid_in, paid_post, paid_net, profit_in,
+        profit_post, profit_net, bought`` (money in the orders' currency), sorted by customer id.
+        ``never_bought`` without the audience column: no order of any status in the pre-period;
+        ``bought``: a paid order in the campaign or post window.
 
     Raises
     ------
@@ -72,76 +103,97 @@ def customer_outcomes_from_tables(orders: ir.Table, audience: ir.Table, start: s
 
     Notes
     -----
-    :math:`y_i = \\sum_{o \\in i} P_o`, :math:`\\pi_i = \\sum_{o \\in i} (P_o - (1 - m) G_o)` over
-    paid orders with :math:`\\text{start} \\le t_o < \\text{end} + 1\\text{ day}`.
+    Per customer :math:`i` and period :math:`w`: :math:`y_{iw} = \\sum_{o \\in i, w} P_o`,
+    :math:`\\pi_{iw} = \\sum_{o \\in i, w} (P_o - (1 - m) G_o)` over paid orders; net = campaign + post.
 
     Examples
     --------
-    >>> od = ibis.memtable(pd.DataFrame({"customer_id": ["a", "a", "b"], "status": ["paid", "cancelled", "paid"],
-    ...     "ordered_at": pd.to_datetime(["2026-03-02 10:00", "2026-03-03 10:00", "2026-03-09 10:00"]),
-    ...     "paid_amount": [40_000.0, 30_000.0, 50_000.0], "gross_amount": [50_000.0, 30_000.0, 50_000.0]}))
+    >>> from types import SimpleNamespace
+    >>> od = ibis.memtable(pd.DataFrame({"customer_id": ["a", "a", "b"], "status": ["paid"] * 3,
+    ...     "ordered_at": pd.to_datetime(["2026-02-20", "2026-03-03", "2026-03-12"]),
+    ...     "paid_amount": [10.0, 40.0, 50.0], "gross_amount": [10.0, 50.0, 50.0]}))
     >>> aud = ibis.memtable({"customer_id": ["a", "b"], "group": ["targeted", "holdout"]})
-    >>> customer_outcomes_from_tables(od, aud, "2026-03-02", "2026-03-08", 0.2)[["paid", "profit"]].values.tolist()
-    [[40000.0, 0.0], [0.0, 0.0]]
+    >>> w = SimpleNamespace(**dict(zip(["pre_start", "start", "end", "post_end"],
+    ...                                pd.to_datetime(["2026-02-01", "2026-03-02", "2026-03-08", "2026-03-22"]))))
+    >>> customer_windows_from_tables(od, aud, w, 0.2)[["pre_paid", "paid_in", "paid_post"]].values.tolist()
+    [[10.0, 40.0, 0.0], [0.0, 0.0, 50.0]]
     """
-    out = outcomes_expr(orders, audience, start, end, gross_margin, campaign_id=campaign_id).execute()
-    return out.sort_values(["customer_id", "group"], kind="stable").reset_index(drop=True)
+    out = windows_expr(orders, audience, windows, gross_margin, campaign_id=campaign_id).execute()
+    out = out.sort_values(["customer_id", "group"], kind="stable").reset_index(drop=True)
+    return out.astype({"never_bought": bool, "bought": bool})[list(COLUMNS)]
 
 
-def holdout_sums(outcomes: ir.Table) -> pd.DataFrame:
-    """Customers, sums and sums of squares of ``paid`` and ``profit`` per group (targeted, holdout).
+def holdout_sums(outcomes: ir.Table, *, columns: tuple[str, ...] = OUTCOMES, covariate: str = "pre_paid"
+                 ) -> pd.DataFrame:
+    """Per group: customers and the sums :math:`\\sum y`, :math:`\\sum x`, :math:`\\sum x^2`, :math:`\\sum x y`.
 
     Parameters
     ----------
     outcomes : ibis Table
-        From :func:`outcomes_expr`: ``group``, ``paid``, ``profit``.
+        From :func:`windows_expr`: ``group``, the ``columns`` and the ``covariate``.
+    columns : tuple of str
+        Outcomes :math:`y` (money in the orders' currency).
+    covariate : str
+        The CUPED covariate :math:`x` (pre-period spend).
 
     Returns
     -------
     DataFrame
-        Indexed by ``group``: ``customers`` (int64), ``paid``, ``profit``, ``paid_sq``,
-        ``profit_sq`` (sums; money in the orders' currency, squares in its square).
-
-    Notes
-    -----
-    The holdout estimate needs only these: :math:`\\Delta = N_T (\\bar y_T - \\bar y_H)` with
-    :math:`\\bar y_g = \\sum_{i \\in g} y_i / N_g`; the variance of a group mean is
-    :math:`(\\sum y^2 - N \\bar y^2) / (N (N - 1))`.
+        Indexed by ``group`` (sorted): ``customers`` (int64), ``sum_x``, ``sum_x2``, and per outcome
+        ``sum_<y>`` and ``sum_x_<y>``.
 
     Examples
     --------
-    >>> o = ibis.memtable({"group": ["targeted", "targeted", "holdout"], "paid": [3.0, 1.0, 2.0],
-    ...                    "profit": [1.0, 0.0, 1.0]})
-    >>> holdout_sums(o).loc["targeted", ["customers", "paid", "paid_sq"]].tolist()
-    [2.0, 4.0, 10.0]
+    >>> o = ibis.memtable({"group": ["targeted", "targeted", "holdout"], "y": [3.0, 1.0, 2.0],
+    ...                    "x": [1.0, 0.0, 1.0]})
+    >>> holdout_sums(o, columns=("y",), covariate="x").loc["targeted"].tolist()
+    [2.0, 1.0, 1.0, 4.0, 3.0]
     """
-    require_columns(outcomes, ["group", "paid", "profit"], source="customer outcomes")
-    g = outcomes.group_by("group").aggregate(
-        customers=outcomes.count(), paid=outcomes.paid.sum(), profit=outcomes.profit.sum(),
-        paid_sq=(outcomes.paid * outcomes.paid).sum(), profit_sq=(outcomes.profit * outcomes.profit).sum())
-    out = g.execute().sort_values("group").set_index("group")
+    require_columns(outcomes, ["group", covariate, *columns], source="customer outcomes")
+    x = outcomes[covariate].cast("float64")
+    aggs = {"customers": outcomes.count(), "sum_x": x.sum(), "sum_x2": (x * x).sum()}
+    for col in columns:
+        y = outcomes[col].cast("float64")
+        aggs[f"sum_{col}"] = y.sum()
+        aggs[f"sum_x_{col}"] = (x * y).sum()
+    out = outcomes.group_by("group").aggregate(**aggs).execute().sort_values("group").set_index("group")
     return out.astype({"customers": "int64"})
 
 
-def incremental_from_sums(sums: pd.DataFrame, coupon_cost: float) -> dict[str, float]:
-    """Point estimates of the holdout comparison from :func:`holdout_sums`.
+def incremental_from_sums(sums: pd.DataFrame, *, columns: tuple[str, ...] = OUTCOMES, cuped: bool = True
+                          ) -> dict[str, float]:
+    """Point estimates :math:`N_T(\\bar y_T - \\bar y_H)`, CUPED-adjusted, from :func:`holdout_sums`.
 
-    Returns ``incremental_paid`` (:math:`N_T(\\bar y_T - \\bar y_H)`, currency),
-    ``incremental_roi`` (:math:`\\Delta / C`) and ``incremental_profit``, as the ``estimate``
-    column of the reference ``incrementality``.
+    Notes
+    -----
+    With :math:`n = N_T + N_H`, :math:`\\bar x = (\\sum_T x + \\sum_H x)/n`,
+    :math:`\\mathrm{var}(x) = \\sum x^2 / n - \\bar x^2`,
+    :math:`\\mathrm{cov}(x, y) = \\sum x y / n - \\bar x \\bar y` (pooled) and
+    :math:`\\theta = \\mathrm{cov}/\\mathrm{var}` (0 if the variance is 0):
+    :math:`\\Delta = N_T [(\\bar y_T - \\bar y_H) - \\theta (\\bar x_T - \\bar x_H)]`, as the
+    reference's ``incremental_effects`` point estimate.
 
     Examples
     --------
-    >>> s = pd.DataFrame({"customers": [3, 2], "paid": [90.0, 20.0], "profit": [9.0, 2.0]},
+    >>> s = pd.DataFrame({"customers": [3, 2], "sum_x": [0.0, 0.0], "sum_x2": [0.0, 0.0],
+    ...                   "sum_y": [90.0, 20.0], "sum_x_y": [0.0, 0.0]},
     ...                  index=pd.Index(["targeted", "holdout"], name="group"))
-    >>> incremental_from_sums(s, 30.0)["incremental_paid"]
+    >>> incremental_from_sums(s, columns=("y",))["y"]
     60.0
     """
-    if not coupon_cost > 0:
-        raise ValueError(f"coupon_cost = {coupon_cost!r} must be > 0")
     t, h = sums.loc["targeted"], sums.loc["holdout"]
-    n_t = float(t["customers"])
-    inc_paid = n_t * (t["paid"] / t["customers"] - h["paid"] / h["customers"])
-    inc_profit = n_t * (t["profit"] / t["customers"] - h["profit"] / h["customers"])
-    return {"incremental_paid": float(inc_paid), "incremental_roi": float(inc_paid / coupon_cost),
-            "incremental_profit": float(inc_profit)}
+    nt, nh = float(t["customers"]), float(h["customers"])
+    n = nt + nh
+    xbar = (t["sum_x"] + h["sum_x"]) / n
+    var = (t["sum_x2"] + h["sum_x2"]) / n - xbar ** 2
+    out = {}
+    for col in columns:
+        diff = t[f"sum_{col}"] / nt - h[f"sum_{col}"] / nh
+        if cuped and var > 0:
+            cov = (t[f"sum_x_{col}"] + h[f"sum_x_{col}"]) / n - xbar * (t[f"sum_{col}"] + h[f"sum_{col}"]) / n
+            diff = diff - (cov / var) * (t["sum_x"] / nt - h["sum_x"] / nh)
+        out[col] = float(nt * diff)
+    return out
+
+
+

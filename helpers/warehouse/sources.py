@@ -276,3 +276,28 @@ def require_columns(t: ir.Table, columns: list[str] | tuple[str, ...], *, source
     missing = [c for c in columns if c not in t.columns]
     if missing:
         raise DataContractError(f"{source}: missing required column(s) {missing}; it has {list(t.columns)}")
+
+
+_TEMP = iter(range(10**9))
+
+
+def materialize(expr: ir.Table) -> ir.Table:
+    """Compute ``expr`` once on its engine and return a table over the result (stays on the engine).
+
+    DuckDB: a ``CREATE TEMP TABLE ... AS`` through the native connection (Ibis 12's ``cache`` and
+    ``create_table`` fail on duckdb 2.0); Spark and other backends: ``Table.cache()``. Use it when
+    several queries read one aggregate (e.g. revenue per customer), so the raw rows are scanned once.
+
+    Examples
+    --------
+    >>> t = materialize(ibis.memtable({"a": [1, 2]}).mutate(b=ibis._.a * 2))
+    >>> int(t.b.sum().execute())
+    6
+    """
+    con = expr._find_backend(use_default=True)
+    if _is_duckdb(con):
+        name = f"_helpers_tmp_{os.getpid()}_{next(_TEMP)}"
+        con._run_pre_execute_hooks(expr)
+        con.con.execute(f'CREATE TEMP TABLE "{name}" AS {con.compile(expr)}')
+        return con.table(name)
+    return expr.cache()

@@ -10,11 +10,11 @@ the same numbers.
 
 from __future__ import annotations
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-import ibis
-import ibis.expr.types as ir
 from helpers.contracts import DataContractError
 from helpers.params import ParameterError
 from helpers.warehouse.sources import require_columns
@@ -132,12 +132,17 @@ def summary_expr(t: ir.Table, end_p: int, *, customer_col: str = "customer_id", 
     amounts up to the end period).
     """
     amount = t[amount_col].cast("float64") if amount_col else ibis.literal(0.0)
-    per = t.select(c=t[customer_col], p=period_index(t[date_col], freq), a=amount)
+    has_orders = revenue and "order_id" in t.columns
+    extra = {"o": t["order_id"]} if has_orders else {}
+    per = t.select(c=t[customer_col], p=period_index(t[date_col], freq), a=amount, **extra)
     per = per.filter(per.p <= end_p)
-    periods = per.group_by(["c", "p"]).aggregate(s=per.a.sum())
+    periods = per.group_by(["c", "p"]).aggregate(s=per.a.sum(), lines=per.count())
     cust = periods.group_by("c").aggregate(
         p0=periods.p.min(), p1=periods.p.max(), n=periods.count(), total=periods.s.sum(),
-        first_s=periods.s.argmin(periods.p))
+        first_s=periods.s.argmin(periods.p), n_lines=periods.lines.sum())
+    if has_orders:
+        orders = per.group_by(oc=per.c).aggregate(n_orders=per.o.nunique())
+        cust = cust.join(orders, cust.c == orders.oc)
     m = float(freq_multiplier)
     cols = {
         customer_col: cust.c,
@@ -150,6 +155,7 @@ def summary_expr(t: ir.Table, end_p: int, *, customer_col: str = "customer_id", 
                                             else_=ibis.literal(0.0))
     if revenue:
         cols["revenue"] = cust.total
+        cols["orders"] = (cust.n_orders if has_orders else cust.n_lines).cast("float64")
     return cust.select(**cols)
 
 
@@ -178,8 +184,9 @@ def summary_from_table(t: ir.Table, *, customer_col: str = "customer_id", date_c
     source : str
         Named in errors (file or table).
     revenue : bool
-        Add ``revenue``: all amounts up to the end period, first purchase included (the
-        ``customer_table`` column).
+        Add ``revenue`` (all amounts up to the end period, first purchase included) and
+        ``orders`` (distinct ``order_id`` if the table has one, else lines), the
+        ``customer_table`` columns.
 
     Returns
     -------
@@ -239,11 +246,12 @@ def summary_from_table(t: ir.Table, *, customer_col: str = "customer_id", date_c
 
 
 def customer_table_from_table(t: ir.Table, **kwargs) -> pd.DataFrame:
-    """RFM inputs per customer: the summary plus ``purchase_periods``, ``periods_since_last``, ``revenue``.
+    """RFM inputs per customer: the summary plus periods, recency gap, revenue, orders and order value.
 
-    Same frame as the reference ``customer_table`` (``purchase_periods`` = frequency + 1,
-    ``periods_since_last`` = T - recency, ``revenue`` = all amounts up to the end period, same
-    currency). Keyword arguments as :func:`summary_from_table`.
+    Same frame as the reference ``customer_table``: ``purchase_periods`` = frequency + 1,
+    ``periods_since_last`` = T - recency, ``revenue`` = all amounts up to the end period (same
+    currency), ``orders`` (distinct ``order_id`` if the table has one, else lines) and
+    ``average_order_value`` = revenue / orders. Keyword arguments as :func:`summary_from_table`.
 
     Examples
     --------
@@ -253,8 +261,10 @@ def customer_table_from_table(t: ir.Table, **kwargs) -> pd.DataFrame:
     np.float64(30.0)
     """
     out = summary_from_table(t, revenue=True, **kwargs)
-    revenue = out.pop("revenue")
+    revenue, orders = out.pop("revenue"), out.pop("orders")
     out["purchase_periods"] = out["frequency"] + 1
     out["periods_since_last"] = out["T"] - out["recency"]
     out["revenue"] = revenue
+    out["orders"] = orders
+    out["average_order_value"] = out["revenue"] / out["orders"]
     return out

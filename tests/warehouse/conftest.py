@@ -11,10 +11,9 @@ import itertools
 import shutil
 import warnings
 
+import ibis
 import pandas as pd
 import pytest
-
-import ibis
 
 ENGINE_WARNINGS = (
     "ignore:PySpark does not yet fully support pandas:FutureWarning",
@@ -37,8 +36,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def spark_con():
-    """An Ibis PySpark backend on one local Spark session, stopped at the end of the run."""
+def spark_session(tmp_path_factory):
+    """One local Spark session for the whole run, stopped at the end."""
     if shutil.which("java") is None:
         pytest.fail("the spark tests need Java 17 on PATH (or deselect them with -m 'not spark')")
     from pyspark.sql import SparkSession
@@ -51,12 +50,20 @@ def spark_con():
                  .config("spark.sql.shuffle.partitions", "2")
                  .config("spark.default.parallelism", "2")
                  .config("spark.sql.session.timeZone", "UTC")
+                 .config("spark.sql.catalogImplementation", "in-memory")
+                 .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
                  .config("spark.driver.memory", "1g")
                  .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                  .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
-    yield ibis.pyspark.connect(spark)
+    yield spark
     spark.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_con(spark_session):
+    """An Ibis PySpark backend on the session."""
+    return ibis.pyspark.connect(spark_session)
 
 
 _names = itertools.count()
@@ -68,9 +75,14 @@ def engine(request):
     if request.param == "duckdb":
         return ibis.memtable
     con = request.getfixturevalue("spark_con")
+    spark = request.getfixturevalue("spark_session")
 
     def to_spark(df: pd.DataFrame):
-        return con.create_table(f"t{next(_names)}", df, overwrite=True)
+        name = f"t{next(_names)}"
+        frame = df.copy()
+        frame.attrs = {}
+        spark.createDataFrame(frame).createOrReplaceTempView(name)  # a view: nothing written to disk
+        return con.table(name)
 
     return to_spark
 
