@@ -159,7 +159,7 @@ def rank_agreement(table: pd.DataFrame, column: str = "next_revenue_per_customer
     Examples
     --------
     >>> t = pd.DataFrame({"customers": [3, 2, 0], "a": [1.0, 2.0, None], "b": [10.0, 30.0, None]})
-    >>> rank_agreement(t, "a", "b")
+    >>> round(rank_agreement(t, "a", "b"), 6)
     1.0
     """
     t = table[table["customers"] > 0]
