@@ -169,6 +169,7 @@ class CdnowCheck:
     bgnbd: clv.ModelFit
     gamma_gamma: clv.ModelFit
     table: pd.DataFrame
+    transactions: pd.DataFrame | None = None  # every purchase (for the holdout check)
 
 
 def fit_cdnow(path: str, calibration_end: str) -> CdnowCheck:
@@ -190,11 +191,12 @@ def fit_cdnow(path: str, calibration_end: str) -> CdnowCheck:
     from helpers.btyd.cdnow import load_cdnow
     from helpers.btyd.summary import summary_from_transactions
 
-    summary = summary_from_transactions(load_cdnow(path), observation_end=calibration_end, freq="D",
+    transactions = load_cdnow(path)
+    summary = summary_from_transactions(transactions, observation_end=calibration_end, freq="D",
                                         freq_multiplier=7, after_end="drop", threads=1)
     bg = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
     gg = clv.fit_gamma_gamma(summary["frequency"], summary["monetary_value"])
-    return CdnowCheck(summary, bg, gg, cdnow_check_table(bg, gg))
+    return CdnowCheck(summary, bg, gg, cdnow_check_table(bg, gg), transactions)
 
 
 @dataclass(frozen=True)

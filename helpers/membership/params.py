@@ -101,6 +101,8 @@ class Params(NotebookParams):
     calibration_end: str = Field(
         "1997-09-30", description="end of the CDNOW calibration period, ISO date (39 weeks in "
                                   "Fader, Hardie and Lee 2005)")
+    holdout_weeks: int = Field(39, ge=1, le=78, description="weeks after calibration_end in which "
+                                                           "the CDNOW forecast is checked")
     seed: int = Field(7, ge=0, le=2**32 - 1, description="random seed of the synthetic panel and "
                                                          "the bootstrap")
 
