@@ -344,9 +344,16 @@ def figure_intervals(a: Analysis) -> Figure:
                 fmt="none", ecolor="#333333", capsize=3)
     ax.scatter(measured["policy_days"], measured.index, marker="|", s=300, color="#000000",
                label=f"reference policy ({POLICY_SOURCE})")
+    eps = a.p.agreement_margin_days
+    for i, k in enumerate(measured["policy_days"]):
+        if not pd.isna(k):
+            ax.fill_betweenx([i - 0.4, i + 0.4], k - eps, k + eps, color="#999999", alpha=0.35, lw=0,
+                             label=f"policy ± {eps:g} days (agreement margin)" if i == 0 else None)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fastest = measured["median_days"].idxmin()
-    finish(ax, f"Median send interval is shortest in '{fastest}' ({measured.loc[fastest, 'median_days']:.1f} days)",
+    agree = a.agreement["agrees"].dropna()
+    finish(ax, f"{int(agree.sum())} of {len(agree)} stages agree with the policy; the median interval is shortest "
+               f"in '{fastest}' ({measured.loc[fastest, 'median_days']:.1f} days)",
            xlabel="days between consecutive messages in the same stage (bar: median, whisker: IQR)", note=_note(a))
     plt.close(fig)
     return fig

@@ -115,3 +115,9 @@ def test_tables_render_with_units(single):
     assert "mean amount (KRW)" in html and "₩" in html
     assert "C-" in report.preview_table(single).to_html()  # pseudonymised ids
     assert "%" in report.stage_table(single).to_html()
+
+
+def test_interval_figure_states_the_agreement(single):
+    title = report.figure_intervals(single).axes[0].get_title(loc="left")
+    agree = single.agreement["agrees"].dropna()
+    assert title.startswith(f"{int(agree.sum())} of {len(agree)} stages agree with the policy")
