@@ -93,3 +93,20 @@ def test_shipped_log_all_planted_pairs_significant_and_no_other():
     counts = baskets.significance_counts(tested, truth)
     assert counts["planted_significant"] == 3 and counts["unplanted_significant"] == 0
     assert counts["tested"] > 50  # a real family of tests, not just the planted pairs
+
+
+@pytest.mark.slow
+def test_pair_tests_over_many_generated_logs_find_the_planted_pairs_and_few_others():
+    # FDR control over seeds: each log has 3 planted pairs; the share of false discoveries among
+    # the discoveries, averaged over logs, must stay near fdr_level (0.05) or below.
+    from helpers.segments import simulate
+
+    fdp, found = [], []
+    for seed in range(20, 30):
+        events = simulate.generate_events(seed)
+        tested = baskets.pair_significance(baskets.order_lines(events), min_orders=20, fdr_level=0.05)
+        counts = baskets.significance_counts(tested, simulate.planted_truth(seed=seed))
+        found.append(counts["planted_significant"])
+        fdp.append(counts["unplanted_significant"] / max(counts["significant"], 1))
+    assert found == [3] * 10
+    assert np.mean(fdp) <= 0.1
