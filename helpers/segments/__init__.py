@@ -18,15 +18,14 @@ What is where:
 - :mod:`~helpers.segments.report` — the notebook's tables, prose and recorded results;
   :mod:`~helpers.segments.figures` its figures.
 
-The per-customer BTYD summary and the CDNOW loader are in :mod:`helpers.btyd` (shared with
-notebook 04); ``load_cdnow`` and ``summary_from_transactions`` are re-exported here for notebook
-04 until it imports them from there.
+The per-customer BTYD summary, the CDNOW loader and BG/NBD are in :mod:`helpers.btyd` (shared
+with notebook 04).
 """
 
 from __future__ import annotations
 
-from helpers.btyd.cdnow import CURRENCY, load_cdnow
-from helpers.btyd.summary import FREQS, summary_from_transactions
+from helpers.btyd.cdnow import CURRENCY
+from helpers.btyd.summary import FREQS
 from helpers.segments.baskets import (
     add_significance,
     benjamini_hochberg,
@@ -66,8 +65,8 @@ __all__ = [
     "add_significance", "benjamini_hochberg", "pair_significance", "significance_counts",
     "CURRENCY", "FREQS", "GROUPS", "SEGMENTS", "SEGMENT_GRID", "EventLog", "Params", "bought_together",
     "concentration_summary", "customer_table", "dynamic_groups", "generate_events", "gini",
-    "group_sizes", "load_cdnow", "load_event_log", "load_transactions", "lorenz_curve",
+    "group_sizes", "load_event_log", "load_transactions", "lorenz_curve",
     "max_conversion_for_claim", "order_lines", "pairs_vs_truth", "planted_truth", "prepare_transactions",
     "quantile_score", "repeat_stats", "rfm_segments", "segment_summary", "share_customers_for",
-    "summary_from_transactions", "top_share", "top_share_curve", "top_share_key", "write_synthetic",
+    "top_share", "top_share_curve", "top_share_key", "write_synthetic",
 ]
