@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.contracts import DataContractError
+from helpers.revenue.events import events_in_view, organic_growth
 from helpers.revenue.flags import not_verified
-from helpers.revenue.fx import convert, rates_used
+from helpers.revenue.fx import constant_currency, convert, rates_used
 from helpers.revenue.load import Inputs, load_inputs
 from helpers.revenue.metrics import (
     RECONCILE_TOLERANCE,
@@ -42,6 +43,9 @@ class RevenueAnalysis:
     shares: pd.DataFrame
     rates: pd.DataFrame
     flags: pd.DataFrame
+    constant_currency: pd.DataFrame
+    events: pd.DataFrame
+    organic: pd.DataFrame
 
     @property
     def filings(self) -> pd.DataFrame:
@@ -69,7 +73,10 @@ def analyse(p: Params) -> RevenueAnalysis:
     -------
     RevenueAnalysis
         ``rows`` are the selected figures (``base_year``..``year``) with category and
-        conversion; ``excluded`` the rows left out by ``exclude_categories``.
+        conversion; ``excluded`` the rows left out by ``exclude_categories``;
+        ``constant_currency`` reported against constant-currency growth
+        (:func:`helpers.revenue.fx.constant_currency`); ``events`` the corporate events that
+        touch the lines shown and ``organic`` organic growth (:mod:`helpers.revenue.events`).
 
     Raises
     ------
@@ -110,5 +117,8 @@ def analyse(p: Params) -> RevenueAnalysis:
     cats = category_metrics(rows, p.year)
     totals = total_metrics(rows, p.year)
     check = check_contributions(lines, totals)
+    cc = constant_currency(rows, inputs.fx, inputs.companies, p.year, fx_source=xsrc)
     return RevenueAnalysis(p, inputs, rec, rows, excluded, lines, cats, totals, check,
-                           share_history(rows), rates_used(rows), not_verified(rows))
+                           share_history(rows), rates_used(rows), not_verified(rows), cc,
+                           events_in_view(inputs.events, rows, p.year),
+                           organic_growth(inputs.events, rows, p.year, p.period))

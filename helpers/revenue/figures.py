@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from helpers import plots
 from helpers.revenue.analysis import RevenueAnalysis
+from helpers.revenue.flags import GROSS_NET_NOTE
 
 __all__ = ["figure_shares", "figure_growth_vs_share", "figure_contributions", "figure_totals"]
 
@@ -54,7 +55,7 @@ def figure_shares(a: RevenueAnalysis) -> Figure:
     ax.tick_params(axis="x", rotation=0, labelsize=8)
     plots.finish(ax, f"Revenue mix ({a.params.period}, share of revenue): {finding} in {a.params.year}",
                  xlabel="company and fiscal year", ylabel="share of revenue (%)",
-                 note=_flag_note(a, "Shares of the reported lines (currency-free)."))
+                 note=_flag_note(a, "Shares of the reported lines (currency-free). " + GROSS_NET_NOTE))
     return fig
 
 
@@ -90,7 +91,7 @@ def figure_growth_vs_share(a: RevenueAnalysis) -> Figure:
                      f"in {a.params.year}, at {fast['share']:.0%} of revenue",
                  xlabel=f"share of {a.params.year} revenue (%)",
                  ylabel=f"YoY growth {a.params.year - 1}→{a.params.year} (%, reporting currency)",
-                 note=_flag_note(a))
+                 note=_flag_note(a, GROSS_NET_NOTE))
     return fig
 
 

@@ -7,7 +7,13 @@ import pandas as pd
 from helpers.revenue.fx import rates_used
 from helpers.revenue.status import VERIFIED
 
-__all__ = ["not_verified"]
+#: Why revenue shares are not shares of sales (shown under every share table and figure).
+GROSS_NET_NOTE = ("Revenue shares are not shares of sales: first-party (1P) retail revenue is booked gross "
+                  "(the full price of the goods), third-party (3P) marketplace revenue net (the seller fees "
+                  "only, the platform acting as agent), so a 1P share overstates 1P's part of the goods sold. "
+                  "Gross merchandise value (GMV) and take rates are shown only where a filing discloses GMV.")
+
+__all__ = ["GROSS_NET_NOTE", "not_verified"]
 
 
 def not_verified(rows: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from helpers.constants import CURRENCIES
 from helpers.contracts import DataContractError, require_choice
 from helpers.revenue.status import weakest_status
 
-__all__ = ["convert", "rates_used"]
+__all__ = ["convert", "rates_used", "constant_currency"]
 
 
 def convert(rows: pd.DataFrame, fx: pd.DataFrame, currency: str, *,
@@ -118,3 +118,82 @@ def rates_used(rows: pd.DataFrame) -> pd.DataFrame:
            .agg(rate=("rate", "first"), quote=("quote", "first"), rate_status=("rate_status", "first"), rate_source=("rate_source", "first"))
            .rename(columns={"currency": "from_currency"}))
     return out
+
+
+def constant_currency(rows: pd.DataFrame, fx: pd.DataFrame, companies: pd.DataFrame, year: int, *,
+                      fx_source: str = "fx_rates") -> pd.DataFrame:
+    """Reported growth beside constant-currency growth, for companies that earn in another currency.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Selected filings rows (``company, fiscal_year, currency, value, status, csv_line``).
+    fx : DataFrame
+        Output of :func:`helpers.revenue.load.load_fx`.
+    companies : DataFrame
+        Output of :func:`helpers.revenue.load.load_companies`; only companies whose
+        ``operating_currency`` is given and differs from their reporting currency get a row.
+    year : int
+        Focus fiscal year (growth from ``year - 1``).
+    fx_source : str
+        File name used in errors.
+
+    Returns
+    -------
+    DataFrame
+        ``company, reporting_currency, operating_currency, total_yoy`` (reported, reporting
+        currency), ``total_yoy_constant_currency``, ``fx_effect`` (reported minus constant, a
+        fraction), ``rate_prior, rate_year`` (operating units per reporting unit), ``status``
+        (weakest of the figures, both rates and the operating-currency row).
+
+    Raises
+    ------
+    DataContractError
+        If a needed rate is missing.
+
+    Notes
+    -----
+    With :math:`x_{i,t}` in reporting currency and :math:`r_t` operating units per reporting
+    unit in year t, each year is restated at one rate:
+
+    .. math::
+        g_{cc} = \\frac{\\sum_i x_{i,t}\\, r_t}{\\sum_i x_{i,t-1}\\, r_t \\cdot (r_{t-1}/r_t)} - 1
+               = \\frac{\\sum_i x_{i,t}\\, r_t}{\\sum_i x_{i,t-1}\\, r_{t-1}} - 1 ,
+
+    i.e. growth of the revenue as earned in the operating currency; it is the same whichever
+    single year's rate restates both years, because all revenue is taken as earned in the
+    operating currency. Rates are annual averages (an approximation for part-year periods).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"company": ["G", "G"], "fiscal_year": [2023, 2024], "currency": ["USD"] * 2,
+    ...     "value": [100.0, 110.0], "status": ["VERIFIED-1"] * 2, "csv_line": [2, 3]})
+    >>> fx = pd.DataFrame({"year": [2023, 2024], "currency": ["KRW"] * 2, "per_usd": [1250.0, 1300.0],
+    ...     "source": ["t"] * 2, "status": ["VERIFIED-1"] * 2})
+    >>> cos = pd.DataFrame({"company": ["G"], "reporting_currency": ["USD"], "operating_currency": ["KRW"],
+    ...     "status": ["VERIFIED-1"]})
+    >>> round(float(constant_currency(rows, fx, cos, 2024)["total_yoy_constant_currency"].iloc[0]), 4)
+    0.144
+    """
+    cols = ["company", "reporting_currency", "operating_currency", "total_yoy", "total_yoy_constant_currency",
+            "fx_effect", "rate_prior", "rate_year", "status"]
+    info = companies.set_index("company")
+    out = []
+    for company, g in rows[rows["fiscal_year"].isin([year - 1, year])].groupby("company", sort=False):
+        if company not in info.index or pd.isna(info.loc[company, "operating_currency"]):
+            continue
+        op = info.loc[company, "operating_currency"]
+        reporting = info.loc[company, "reporting_currency"]
+        if op == reporting or g["currency"].nunique() > 1:  # mixed-currency lines: no single reported basis
+            continue
+        conv = convert(g, fx, op, fx_source=fx_source)
+        prev, cur = (conv[conv["fiscal_year"] == y] for y in (year - 1, year))
+        status = weakest_status([*conv["status"], *conv["rate_status"], info.loc[company, "status"]])
+        out.append({"company": company, "reporting_currency": reporting, "operating_currency": op,
+                    "total_yoy": cur["value"].sum() / prev["value"].sum() - 1,
+                    "total_yoy_constant_currency": cur["amount_conv"].sum() / prev["amount_conv"].sum() - 1,
+                    "rate_prior": float(prev["rate"].iloc[0]), "rate_year": float(cur["rate"].iloc[0]),
+                    "status": status})
+    frame = pd.DataFrame(out, columns=[c for c in cols if c != "fx_effect"])
+    frame["fx_effect"] = frame["total_yoy"] - frame["total_yoy_constant_currency"]
+    return frame[cols]

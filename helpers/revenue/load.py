@@ -17,7 +17,7 @@ from helpers.contracts import (
 )
 from helpers.results import slug
 from helpers.revenue.params import Params
-from helpers.revenue.schemas import FILINGS, FX_RATES, LINE_MAPPING
+from helpers.revenue.schemas import COMPANIES, CORPORATE_EVENTS, FILINGS, FX_RATES, LINE_MAPPING
 
 #: Scale of each ``unit`` value.
 UNIT_SCALE = {"one": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -26,7 +26,7 @@ RESERVED_SLUGS = ("total", "total_yoy", "total_cagr", "category", "fx_rate",
                   "total_yoy_constant_currency", "organic_yoy")
 
 __all__ = ["UNIT_SCALE", "RESERVED_SLUGS", "Inputs", "load_filings", "load_mapping", "load_fx",
-           "load_inputs"]
+           "load_companies", "load_events", "load_inputs"]
 
 
 def load_filings(path: str | Path, param: str = "filings_path") -> pd.DataFrame:
@@ -130,6 +130,63 @@ def load_fx(path: str | Path, param: str = "fx_path") -> pd.DataFrame:
     return df
 
 
+def load_companies(path: str | Path, param: str = "companies_path") -> pd.DataFrame:
+    """Load the reporting and operating currency of each company (contract ``companies``).
+
+    Raises
+    ------
+    ParameterError, DataContractError
+        As :func:`helpers.contracts.load_csv`.
+
+    Examples
+    --------
+    >>> c = load_companies("data/raw/companies.csv").set_index("company")
+    >>> c.loc["Coupang", ["reporting_currency", "operating_currency"]].tolist()
+    ['USD', 'KRW']
+    """
+    df = load_csv(path, COMPANIES, param=param)
+    df["csv_line"] = np.arange(len(df)) + 2
+    return df
+
+
+def load_events(path: str | Path, param: str = "events_path") -> pd.DataFrame:
+    """Load corporate events (contract ``corporate_events``); add ``csv_line`` and ``value``.
+
+    Returns
+    -------
+    DataFrame
+        The contract's columns, ``csv_line`` and ``value`` = ``acquired_revenue`` x ``unit``
+        (whole units of ``currency``; NaN when no figure is given).
+
+    Raises
+    ------
+    ParameterError, DataContractError
+        As :func:`helpers.contracts.load_csv`; also when ``announced`` is not ``YYYY-MM``, or a
+        row gives ``acquired_revenue`` without ``fiscal_year``, ``period``, ``currency`` and ``unit``.
+
+    Examples
+    --------
+    >>> e = load_events("data/raw/corporate_events.csv")
+    >>> float(e.query("event_id == 'farfetch' and period == '9M'")["value"].iloc[0])
+    1187000000.0
+    """
+    df = load_csv(path, CORPORATE_EVENTS, param=param)
+    df["csv_line"] = np.arange(len(df)) + 2
+    bad = ~df["announced"].str.fullmatch(r"(19|20|21)\d\d-(0[1-9]|1[0-2])")
+    if bad.any():
+        row = df[bad].iloc[0]
+        raise DataContractError(f"{path} (corporate_events): column 'announced' must be YYYY-MM; line "
+                                f"{row['csv_line']} has {row['announced']!r}")
+    given = df["acquired_revenue"].notna()
+    for col in ("fiscal_year", "period", "currency", "unit"):
+        missing = given & df[col].isna()
+        if missing.any():
+            raise DataContractError(f"{path} (corporate_events): line {df.loc[missing, 'csv_line'].iloc[0]} gives "
+                                    f"acquired_revenue but no {col!r}")
+    df["value"] = df["acquired_revenue"] * df["unit"].map(UNIT_SCALE)
+    return df
+
+
 @dataclass(frozen=True)
 class Inputs:
     """The three validated files of one run, and the resolved paths (for messages)."""
@@ -137,6 +194,8 @@ class Inputs:
     filings: pd.DataFrame
     mapping: pd.DataFrame
     fx: pd.DataFrame
+    companies: pd.DataFrame
+    events: pd.DataFrame
     filings_path: Path
     mapping_path: Path
     fx_path: Path
@@ -161,7 +220,8 @@ def load_inputs(p: Params) -> Inputs:
         rows for ``period``/``breakdown``; no figures for ``year`` or ``year - 1``; an
         ``exclude_categories`` entry not in the mapping, or one that leaves a company no line.
     DataContractError
-        If a file breaks its contract.
+        If a file breaks its contract, or the companies file gives a reporting currency that
+        differs from the filings of a selected company.
 
     Examples
     --------
@@ -199,4 +259,16 @@ def load_inputs(p: Params) -> Inputs:
             raise ParameterError(
                 f"parameter 'exclude_categories' = {exclude!r} leaves no {p.breakdown} line of {company!r}")
     fx = load_fx(p.fx_path)
-    return Inputs(filings, mapping, fx, fpath, mpath, xpath)
+    require_file("companies_path", p.companies_path)
+    require_file("events_path", p.events_path)
+    companies = load_companies(p.companies_path)
+    used = filings.loc[filings["company"].isin(p.companies), ["company", "currency"]].drop_duplicates()
+    check = used.merge(companies[["company", "reporting_currency", "csv_line"]], on="company")
+    wrong = check[check["currency"] != check["reporting_currency"]]
+    if len(wrong):
+        r = wrong.iloc[0]
+        raise DataContractError(
+            f"{p.companies_path} (companies): line {r['csv_line']} says {r['company']!r} reports in "
+            f"{r['reporting_currency']} but {p.filings_path} has its figures in {r['currency']}")
+    events = load_events(p.events_path)
+    return Inputs(filings, mapping, fx, companies, events, fpath, mpath, xpath)

@@ -39,6 +39,12 @@ class Params(NotebookParams):
         "data/raw/line_mapping.csv", "line to comparable category (contract line_mapping)")
     fx_path: str = data_path(
         "data/raw/fx.csv", "annual average units per USD (contract fx_rates)")
+    companies_path: str = data_path(
+        "data/raw/companies.csv",
+        "reporting and operating currency per company (contract companies), for constant-currency growth")
+    events_path: str = data_path(
+        "data/raw/corporate_events.csv",
+        "acquisitions, disposals and recasts (contract corporate_events), for organic growth")
     companies: list[str] = Field(
         ["Amazon", "Coupang Corp"], min_length=1,
         description="companies to compare, as in the company column of the filings file")

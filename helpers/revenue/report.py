@@ -6,6 +6,7 @@ Tables go through :func:`helpers.tables.table`; figures are in :mod:`helpers.rev
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -20,15 +21,17 @@ from helpers.revenue.figures import (
     figure_shares,
     figure_totals,
 )
+from helpers.revenue.flags import GROSS_NET_NOTE
 from helpers.revenue.metrics import excluded_counts, mapping_used
 from helpers.revenue.schemas import REVENUE_STATUSES
 from helpers.revenue.status import VERIFIED
 from helpers.tables import table
 
-__all__ = ["selection_markdown", "selected_table", "reconciliation_table", "excluded_table",
+__all__ = ["GROSS_NET_NOTE", "selection_markdown", "selected_table", "reconciliation_table", "excluded_table",
            "mapping_table", "rates_table", "flags_table", "lines_text", "categories_text",
            "caveat_markdown", "footnote", "interpretation", "result_records", "record_results",
-           "recorded_markdown", "sanity_checks", "figure_shares", "figure_growth_vs_share",
+           "recorded_markdown", "sanity_checks", "events_footnote", "growth_text", "growth_records",
+           "constant_currency_table", "events_table", "organic_table", "growth_markdown", "figure_shares", "figure_growth_vs_share",
            "figure_contributions", "figure_totals"]
 
 def selection_markdown(a: RevenueAnalysis) -> str:
@@ -99,7 +102,8 @@ def flags_table(a: RevenueAnalysis) -> Any:
 def lines_text(a: RevenueAnalysis) -> str:
     """Plain-text table of every line's share, YoY, contribution and CAGR (the nbval-checked cell)."""
     cols = ["company", "line", "share", "yoy", "contribution", "status", "cagr", "from_year", "cagr_status"]
-    return a.lines[cols].round(4).to_string(index=False) + "\n" + footnote(a)
+    return "\n".join(t for t in (a.lines[cols].round(4).to_string(index=False), footnote(a),
+                                   events_footnote(a), _gross_net_text()) if t)
 
 
 def categories_text(a: RevenueAnalysis) -> str:
@@ -108,8 +112,9 @@ def categories_text(a: RevenueAnalysis) -> str:
     tots = a.totals.assign(total_billions=a.totals["total"] / 1e9)[
         ["company", "total_billions", "basis_currency", "total_yoy", "status", "total_cagr", "from_year",
          "cagr_status"]]
-    return "\n".join([cats.round(4).to_string(index=False), "", tots.round(4).to_string(index=False),
-                      f"total_billions in {a.params.currency}", footnote(a)])
+    return "\n".join(t for t in [cats.round(4).to_string(index=False), "\n" + tots.round(4).to_string(index=False),
+                                  f"total_billions in {a.params.currency}", footnote(a), events_footnote(a),
+                                  _gross_net_text()] if t)
 
 
 def caveat_markdown(flags: pd.DataFrame) -> str:
@@ -267,12 +272,131 @@ def result_records(lines: pd.DataFrame, categories: pd.DataFrame, totals: pd.Dat
     return out
 
 
+def _gross_net_text() -> str:
+    return textwrap.fill("* " + GROSS_NET_NOTE, width=100, subsequent_indent="  ")
+
+
+def events_footnote(a: RevenueAnalysis) -> str:
+    """One plain-text line per corporate event first consolidated in the focus year ('' if none).
+
+    Examples
+    --------
+    >>> from helpers.revenue import Params, analyse
+    >>> events_footnote(analyse(Params.build({"companies": ["Coupang"], "breakdown": "segment"})))[:60]
+    '* Corporate event: Coupang, acquisition of Farfetch (luxury '
+    """
+    out = []
+    for e in a.events[a.events["in_focus_year"]].itertuples(index=False):
+        out.append(textwrap.fill(
+            f"* Corporate event: {e.company}, {e.kind} of {e.description}, first in the "
+            f"{e.first_fiscal_year} figures: {a.params.year} growth of {e.lines_in_view} includes it "
+            f"(source: {e.source}). See Corporate events.", width=100, subsequent_indent="  "))
+    return "\n".join(out)
+
+
+def growth_records(a: RevenueAnalysis) -> dict[str, float]:
+    """``<company>.total_yoy_constant_currency`` and, where computable, ``<company>.organic_yoy``.
+
+    Examples
+    --------
+    >>> from helpers.revenue import Params, analyse
+    >>> r = growth_records(analyse(Params.build({"companies": ["Coupang"], "breakdown": "segment"})))
+    >>> round(r["coupang.total_yoy_constant_currency"], 3), "coupang.organic_yoy" in r
+    (0.296, False)
+    """
+    out = {key(r.company, "total_yoy_constant_currency"): float(r.total_yoy_constant_currency)
+           for r in a.constant_currency.itertuples(index=False)}
+    org = a.organic[(a.organic["level"] == "total") & a.organic["organic_yoy"].notna()]
+    for company, g in org.groupby("company", sort=False):
+        if len(g) == 1:  # one acquisition in the focus year; with several, the sum of A is not recorded
+            out[key(company, "organic_yoy")] = float(g["organic_yoy"].iloc[0])
+    return out
+
+
+def growth_text(a: RevenueAnalysis) -> str:
+    """Plain-text table: reported, constant-currency and organic growth of each company's total."""
+    parts = []
+    tot = a.totals[["company", "basis_currency", "total_yoy"]].rename(columns={"basis_currency": "reported_in"})
+    cc = a.constant_currency[["company", "operating_currency", "total_yoy_constant_currency"]]
+    org = a.organic.loc[a.organic["level"] == "total", ["company", "organic_yoy", "flag"]]
+    merged = tot.merge(cc, on="company", how="left").merge(org, on="company", how="left")
+    merged = merged.rename(columns={"total_yoy": "reported_yoy", "total_yoy_constant_currency": "cc_yoy"})
+    show = merged[["company", "reported_in", "reported_yoy", "operating_currency", "cc_yoy", "organic_yoy"]]
+    parts.append(show.round(4).astype(object).where(show.notna(), "-").to_string(index=False))
+    parts.append(textwrap.fill(
+        "* cc_yoy: growth at constant currency (each year restated at one rate, in the operating currency); "
+        "'-' where the company reports in the currency it earns in, or has none on file."
+        + ("" if a.params.period == "FY" else f" Rates are annual averages: an approximation for {a.params.period}."),
+        width=100, subsequent_indent="  "))
+    for r in merged.dropna(subset=["flag"]).itertuples(index=False):
+        if r.flag:
+            parts.append(textwrap.fill(f"* {r.company} organic_yoy {r.flag}.", width=100, subsequent_indent="  "))
+    if org.empty:
+        parts.append(textwrap.fill(
+            f"* organic_yoy: '-': no acquisition on file is first consolidated in {a.params.year}, so organic "
+            "growth equals reported growth as far as the events file knows.", width=100, subsequent_indent="  "))
+    return "\n".join(parts)
+
+
+def constant_currency_table(a: RevenueAnalysis) -> Any:
+    """Reported growth beside constant-currency growth (only companies earning in another currency)."""
+    cc = a.constant_currency
+    cap = ("Reported and constant-currency growth of the total (rates: operating units per reporting unit)"
+           if len(cc) else "No company shown reports in a currency other than the one it earns in (companies file)")
+    return table(cc, {"total_yoy": "pct", "total_yoy_constant_currency": "pct", "fx_effect": "pp",
+                      "rate_prior": "number", "rate_year": "number"}, caption=cap,
+                 headers={"total_yoy": "reported YoY", "total_yoy_constant_currency": "constant-currency YoY",
+                          "fx_effect": "currency effect", "rate_prior": f"rate {a.params.year - 1}",
+                          "rate_year": f"rate {a.params.year}"})
+
+
+def events_table(a: RevenueAnalysis) -> Any:
+    """Acquisitions, disposals and recasts touching the lines and years shown."""
+    cap = ("Corporate events touching the lines shown (events file)" if len(a.events)
+           else "No corporate event on file touches the lines and years shown")
+    return table(a.events, {"first_fiscal_year": "text", "in_focus_year": "bool"}, caption=cap,
+                 headers={"first_fiscal_year": "first fiscal year", "lines_in_view": "lines shown",
+                          "in_focus_year": f"first in {a.params.year}", "date_status": "status of date"})
+
+
+def organic_table(a: RevenueAnalysis) -> Any:
+    """Reported against organic growth for acquisitions first consolidated in the focus year."""
+    cap = (f"Organic growth: {a.params.year} growth without the revenue of businesses first consolidated in "
+           f"{a.params.year} ({a.params.period}, reporting currency)" if len(a.organic)
+           else f"No acquisition on file is first consolidated in {a.params.year}")
+    return table(a.organic, {"acquired_revenue": "number", "reported_yoy": "pct", "organic_yoy": "pct"},
+                 caption=cap, headers={"acquired_revenue": "acquired revenue", "reported_yoy": "reported YoY",
+                                       "organic_yoy": "organic YoY"})
+
+
+def growth_markdown(a: RevenueAnalysis) -> str:
+    """Bullets on currency and acquisitions, built from the results ('' parts are left out)."""
+    out = []
+    for r in a.constant_currency.itertuples(index=False):
+        move = "weakened" if r.rate_year > r.rate_prior else "strengthened"
+        out.append(f"- **{r.company}** reports in {r.reporting_currency} but earns in {r.operating_currency}: "
+                   f"{a.params.year} growth is {r.total_yoy:+.1%} as reported and {r.total_yoy_constant_currency:+.1%}"
+                   f" at constant currency; the {r.operating_currency} {move} against the "
+                   f"{r.reporting_currency} ({r.rate_prior:,.1f} → {r.rate_year:,.1f}), a currency effect of "
+                   f"{r.fx_effect * 100:+.1f} pp (status {r.status}).")
+    for r in a.organic[a.organic["level"] == "total"].itertuples(index=False):
+        if r.flag:
+            out.append(f"- **{r.company}**: {a.params.year} growth {r.reported_yoy:+.1%} includes "
+                       f"`{r.event_id}`, first consolidated that year; organic growth {r.flag}.")
+        else:
+            out.append(f"- **{r.company}**: {a.params.year} growth {r.reported_yoy:+.1%} as reported, "
+                       f"{r.organic_yoy:+.1%} organic (without `{r.event_id}`, first consolidated that year; "
+                       f"status {r.status}).")
+    return "\n".join(out) or ("- Growth is shown as reported: no company shown earns in another currency than "
+                              "it reports in, and no acquisition on file is first consolidated in the focus year.")
+
+
 def record_results(a: RevenueAnalysis) -> dict[str, Any]:
     """Record every headline number with :func:`helpers.results.record`; return them.
 
-    Keys as :func:`result_records`.
+    Keys as :func:`result_records` and :func:`growth_records`.
     """
-    out = result_records(a.lines, a.categories, a.totals)
+    out = {**result_records(a.lines, a.categories, a.totals), **growth_records(a)}
     for name, value in out.items():
         _results.record(name, value)
     return out

@@ -57,3 +57,51 @@ FX_RATES = register(Schema(
     ),
     unique=("year", "currency"),
 ))
+
+COMPANIES = register(Schema(
+    name="companies",
+    description="One row per company: the currency it reports in and the one it mostly earns in.",
+    columns=(
+        Column("company", "str", "company as in the filings file"),
+        Column("entity", "str", "legal entity"),
+        Column("reporting_currency", "str", "ISO code of the currency of its filings", allowed=CURRENCIES),
+        Column("operating_currency", "str", "ISO code of the currency most of its revenue is earned in; "
+               "empty when there is no single one (no constant-currency growth then)",
+               allowed=CURRENCIES, nullable=True),
+        Column("source", "str", "where the currencies are stated"),
+        Column("status", "str", "verification label of the operating currency", allowed=REVENUE_STATUSES),
+        Column("note", "str", "caveats", nullable=True),
+    ),
+    unique=("company",),
+))
+
+EVENT_KINDS = ("acquisition", "disposal", "recast")
+
+CORPORATE_EVENTS = register(Schema(
+    name="corporate_events",
+    description="Acquisitions, disposals and recasts that break the comparability of a company's lines; "
+                "one row per event and period for which the acquired (or disposed) revenue is given or sought.",
+    columns=(
+        Column("event_id", "str", "short id of the event (rows of one event share it)"),
+        Column("company", "str", "company as in the filings file"),
+        Column("kind", "str", "what happened", allowed=EVENT_KINDS),
+        Column("description", "str", "what was acquired, disposed of or recast"),
+        Column("announced", "str", "month of the announcement or filing, YYYY-MM"),
+        Column("first_fiscal_year", "int", "first fiscal year whose figures include the acquired business "
+               "(acquisition), exclude the disposed one (disposal) or are restated (recast)", low=1990, high=2100),
+        Column("lines_affected", "str", "filings lines (any breakdown) that contain the business, separated by ';'"),
+        Column("fiscal_year", "int", "year of the revenue figure on this row", low=1990, high=2100, nullable=True),
+        Column("period", "str", "period of the revenue figure", allowed=("FY", "H1", "9M", "Q1", "Q2", "Q3", "Q4"),
+               nullable=True),
+        Column("acquired_revenue", "float", "revenue of the acquired or disposed business in that period, in "
+               "`unit` of `currency`; empty when no filing gives it", low=0, nullable=True),
+        Column("currency", "str", "ISO code of `acquired_revenue`", allowed=CURRENCIES, nullable=True),
+        Column("unit", "str", "scale of `acquired_revenue`", allowed=REVENUE_UNITS, nullable=True),
+        Column("source", "str", "filing or report that gives the event and the figure"),
+        Column("status", "str", "verification label of the revenue figure", allowed=REVENUE_STATUSES),
+        Column("date_status", "str", "verification label of `announced`",
+               allowed=REVENUE_STATUSES),
+        Column("note", "str", "caveats", nullable=True),
+    ),
+    unique=("event_id", "fiscal_year", "period"),
+))

@@ -38,3 +38,32 @@ def test_a_currency_without_rates_is_named():
     out = fx.convert(rows, rates, "KRW")
     assert float(out["amount_conv"].iloc[0]) == pytest.approx(1300.0)
     assert fx.rates_used(out)["rate"].tolist() == [1300.0]
+
+
+COMPANIES = ["company,entity,reporting_currency,operating_currency,source,status,note",
+             "Acme,Acme Inc,USD,KRW,test,VERIFIED-1,",
+             "Beta,Beta Corp,KRW,KRW,test,VERIFIED-1,"]
+
+
+def test_constant_currency_beside_reported_growth(tiny):
+    a = tiny.run(tiny.write(companies_path=COMPANIES))
+    cc = a.constant_currency.set_index("company")
+    # Beta reports and earns in KRW: no row. Acme: 100 / 80 USD million, KRW 1,300 (2024) and 1,250 (2023):
+    # (100 * 1300) / (80 * 1250) - 1 = 130,000 / 100,000 - 1 = 0.30, against 0.25 reported
+    assert list(cc.index) == ["Acme"]
+    assert cc.loc["Acme", "total_yoy"] == pytest.approx(0.25)
+    assert cc.loc["Acme", "total_yoy_constant_currency"] == pytest.approx(0.30)
+    assert cc.loc["Acme", "fx_effect"] == pytest.approx(-0.05)
+    assert cc.loc["Acme", "status"] == "DERIVED"  # the 2024 rate is DERIVED
+
+
+def test_coupang_inc_fy2024_constant_currency_with_the_shipped_rates():
+    from helpers import revenue
+
+    a = revenue.analyse(revenue.Params.build({"companies": ["Coupang"], "breakdown": "segment"}))
+    cc = a.constant_currency.set_index("company")
+    # total 30,268 (2024) / 24,383 (2023) USD million; KRW per USD 1,364.435 and 1,306.7637
+    assert cc.loc["Coupang", "total_yoy"] == pytest.approx(30268 / 24383 - 1)  # +24.1%
+    assert cc.loc["Coupang", "total_yoy_constant_currency"] == pytest.approx(
+        30268 * 1364.435 / (24383 * 1306.7637) - 1)  # +29.6%
+    assert round(cc.loc["Coupang", "total_yoy_constant_currency"], 3) == 0.296

@@ -112,3 +112,11 @@ def test_missing_file_names_the_parameter(tiny, tmp_path):
     paths = {**tiny.write(), "fx_path": str(tmp_path / "nope.csv")}
     with pytest.raises(ParameterError, match=r"parameter 'fx_path': file '.*nope.csv' not found"):
         load.load_inputs(tiny.params(paths))
+
+
+def test_companies_file_must_agree_with_the_filings(tiny):
+    companies = ["company,entity,reporting_currency,operating_currency,source,status,note",
+                 "Beta,Beta Corp,USD,KRW,test,VERIFIED-1,"]
+    with pytest.raises(DataContractError, match=r"companies.csv \(companies\): line 2 says 'Beta' reports in USD "
+                                                r"but .*filings.csv has its figures in KRW"):
+        load.load_inputs(tiny.params(tiny.write(companies_path=companies)))
