@@ -364,6 +364,14 @@ def cuped_markdown(r: Review) -> str:
             f"net incremental ROI interval narrows from {eff['width_raw']:.2f} to {eff['width_cuped']:.2f} wide.")
 
 
+def _overstatement(factor: float) -> str:
+    if math.isnan(factor):
+        return " The coupons caused no measurable extra payment, whatever the attributional ROI says."
+    if factor < 1.1:
+        return " Here the attributional ROI is close to the incremental one: few coupon orders would have happened anyway."
+    return f" The attributional ROI overstates the return {factor:.1f}-fold."
+
+
 def findings_markdown(r: Review) -> str:
     """The interpretation bullets after the results."""
     h, est, comp, p, cur = r.headline, r.estimates, r.comparison, r.params, r.currency
@@ -386,8 +394,7 @@ def findings_markdown(r: Review) -> str:
         f"targeted customers paid {_money(post['estimate'], cur)} (interval {_money(post['low'], cur)} to "
         f"{_money(post['high'], cur)}) relative to the holdout"
         + (" — purchases pulled forward into the campaign." if post["high"] < 0 else ".")
-        + (f" Net, the attributional ROI overstates the return {factor:.1f}-fold." if not math.isnan(factor)
-           else " Net, the coupons caused no measurable extra payment."),
+        + _overstatement(factor),
         f"- {h['new_buyers']:,} customers made their first-ever purchase with a coupon (attributional); "
         f"the holdout puts the new buyers the coupons *caused* at {new['estimate']:,.0f} "
         f"(interval {new['low']:,.0f} to {new['high']:,.0f}).",

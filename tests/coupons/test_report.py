@@ -150,3 +150,9 @@ def test_tables_render(shipped) -> None:
     assert "outside_windows" in report.quality_table(shipped).to_html()
     assert "post window" in report.windows_table(shipped).to_html()
     assert "pushed" in report.collection_table(shipped).to_html()
+
+
+def test_overstatement_wording_follows_the_factor() -> None:
+    assert "2.5-fold" in report._overstatement(2.46)
+    assert "close to the incremental one" in report._overstatement(0.97)
+    assert "no measurable extra payment" in report._overstatement(float("nan"))
