@@ -63,7 +63,8 @@ def response_points(campaigns: pd.DataFrame | None, activity_type: str, fit: Bas
     Notes
     -----
     Campaign :math:`i` over :math:`d_i` periods: :math:`x_i = C_i / d_i`, :math:`y_i = r^{inc}_i C_i / d_i`. Level :math:`\\ell`:
-    :math:`x_\\ell = \\bar s_\\ell - \\bar s_0`, :math:`y_\\ell = \\hat\\delta_\\ell`.
+    :math:`x_\\ell = \\bar s_\\ell - \\bar s_0`, :math:`y_\\ell = \\hat\\delta_\\ell + L\\hat\\lambda^- + F\\hat\\lambda^+`
+    (the uplift net of the lull before and the dip after, over ``lead`` and ``lag`` days).
 
     Examples
     --------
@@ -85,12 +86,13 @@ def response_points(campaigns: pd.DataFrame | None, activity_type: str, fit: Bas
         spend = pd.to_numeric(history["coupon_spend"], errors="coerce")
         none = history["promo_level"].isna()
         params = dict(zip(fit.columns, fit.results.params, strict=True))
+        around = fit.lead * params.get("promo_lead", 0.0) + fit.lag * params.get("promo_lag", 0.0)
         for lvl in fit.levels:
             on = history["promo_level"] == lvl
             extra = float(spend[on].mean() - spend[none].mean())
             if np.isfinite(extra):
                 rows.append({"source": "history", "label": f"{lvl} periods", "spend": extra,
-                             "incremental": float(params[f"promo_{lvl}"])})
+                             "incremental": float(params[f"promo_{lvl}"]) + float(around)})
     return pd.DataFrame(rows, columns=["source", "label", "spend", "incremental"])
 
 
