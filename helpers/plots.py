@@ -48,6 +48,14 @@ def _png_with_alt(fig: mpl.figure.Figure) -> tuple[bytes, dict[str, str]]:
     return data, {"alt": figure_title(fig)}
 
 
+def show(fig: mpl.figure.Figure) -> None:
+    """Display a figure once (pyplot or not) as a PNG whose alt text is the figure's title."""
+    from IPython.display import display
+
+    register_alt_text()
+    display(fig)
+
+
 def register_alt_text() -> None:
     """In IPython, show figures as PNG with their title as alt text (reports use it for ``<img alt>``)."""
     try:

@@ -6,8 +6,6 @@ notebook and its HTML.
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -18,12 +16,8 @@ from helpers.coupons.windows import daily_paid
 
 
 def show(fig: Figure) -> None:
-    """Display a Figure once, as a PNG, in the notebook and its HTML."""
-    from IPython.display import Image, display
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", dpi=100)
-    display(Image(buf.getvalue()))
+    """Display a Figure once, as a PNG with its title as alt text, in the notebook and its HTML."""
+    plots.show(fig)
 
 
 def figure_collection(r: Review) -> Figure:
