@@ -28,23 +28,9 @@ def select_rows(filings: pd.DataFrame, companies: Sequence[str], period: str, br
                 base_year: int, year: int, *, source: str = "filings") -> pd.DataFrame:
     """Rows of the chosen companies, period and breakdown for ``base_year <= fiscal_year <= year``.
 
-    Parameters
-    ----------
-    filings : DataFrame
-        Output of :func:`load_filings`.
-    companies : list of str
-        Company names as in the file.
-    period, breakdown : str
-        Filters, e.g. ``"FY"`` and ``"type"``.
-    base_year, year : int
-        Inclusive window of fiscal years.
-    source : str
-        File name used in errors.
-
-    Returns
-    -------
-    DataFrame
-        The selected rows, in file order.
+    ``filings`` is the output of :func:`helpers.revenue.load.load_filings`; ``base_year`` and
+    ``year`` bound an inclusive window; ``source`` names the file in errors. Returns the
+    selected rows in file order.
 
     Raises
     ------
@@ -58,7 +44,7 @@ def select_rows(filings: pd.DataFrame, companies: Sequence[str], period: str, br
 
     Examples
     --------
-    >>> from helpers.revenue.load import load_filings, load_mapping
+    >>> from helpers.revenue.load import load_filings
     >>> f = load_filings("data/raw/filings.csv")
     >>> len(select_rows(f, ["Coupang Corp"], "FY", "type", 2023, 2024))
     6
