@@ -155,6 +155,11 @@ class EventLog:
     source: str
     synthetic: bool
 
+    @property
+    def shoppers(self) -> int:
+        """Distinct shoppers (``customer_id``) in the log."""
+        return int(self.events["customer_id"].nunique())
+
 
 def _is_shipped_synthetic(path: Path) -> bool:
     try:

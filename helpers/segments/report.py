@@ -300,7 +300,7 @@ def record_groups(sizes: pd.DataFrame) -> None:
 def group_bullets(sizes: pd.DataFrame, log: EventLog, *, cart_days: int, inactive_days: int,
                   loyal_min_orders: int) -> Markdown:
     """Interpretation of the group sizes with the thresholds that made them."""
-    n = log.events["customer_id"].nunique()
+    n = log.shoppers
     tail = (" Synthetic: the sizes show how the thresholds act, not a real shop." if log.synthetic else "")
     return Markdown(
         f"- Of {n:,} shoppers, {int(sizes.loc['abandoned_cart', 'customers']):,} left a cart in the last "
