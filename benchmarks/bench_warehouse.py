@@ -161,7 +161,8 @@ def run_spark(task: str, files: list[str], threads: int, memory_limit: str) -> d
     spark.sparkContext.setLogLevel("ERROR")
     con = ibis.pyspark.connect(spark)
     t0 = time.perf_counter()
-    t = con.read_parquet(files)
+    spark.read.parquet(*files).createOrReplaceTempView("transactions")  # Ibis passes a list as one path
+    t = con.table("transactions")
     if task == "summary":
         out = summary_from_table(t, freq="D")
         check = {"customers": len(out), "frequency": float(out["frequency"].sum())}

@@ -3,9 +3,10 @@
 Same conventions as the pandas/DuckDB reference ``summary_from_transactions`` of the BTYD
 package (``lifetimes.utils.summary_data_from_transaction_data``): purchases mapped to integer
 periods, summed per (customer, period); frequency = repeat periods, recency and T in periods
-divided by ``freq_multiplier``, monetary value = mean spend of the repeat periods. Periods are
-computed from year, month and day only (no time-zone or epoch function), so every backend gives
-the same numbers.
+divided by ``freq_multiplier``, monetary value = mean spend of the repeat periods. Periods of
+dates are computed from year, month and day only, so every backend gives the same numbers
+(timestamps use seconds since the epoch read as UTC, which DuckDB and Ibis's
+PySpark backend both do).
 """
 
 from __future__ import annotations
@@ -55,7 +56,12 @@ def period_index(ts: ir.TimestampValue, freq: str) -> ir.IntegerValue:
     """Integer period of a timestamp: days, Monday-Sunday weeks (pandas ``"W"``), calendar months."""
     if freq == "M":
         return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
-    days = epoch_days(ts)
+    if ts.type().is_timestamp():
+        # seconds since the epoch with the naive time read as UTC (DuckDB; Ibis sets Spark's
+        # session time zone to UTC): about twice as fast as the calendar fields in DuckDB
+        days = (ts.epoch_seconds() // 86_400).cast("int64")
+    else:
+        days = epoch_days(ts)
     return days if freq == "D" else (days + 3) // 7
 
 
@@ -268,3 +274,57 @@ def customer_table_from_table(t: ir.Table, **kwargs) -> pd.DataFrame:
     out["orders"] = orders
     out["average_order_value"] = out["revenue"] / out["orders"]
     return out
+
+
+RETURN_RULES = ("date after observation_end: excluded", "amount <= 0: line dropped",
+                "amount <= 0: netted against an earlier purchase", "amount <= 0: no earlier purchase, dropped",
+                "purchase netted to <= 0: dropped")
+
+
+def drop_returns(t: ir.Table, *, observation_end: str | pd.Timestamp | None = None, date_col: str = "date",
+                 amount_col: str = "amount", source: str = "transactions") -> tuple[ir.Table, pd.DataFrame]:
+    """The engine form of ``prepare_transactions(returns="drop")``: purchases with amount > 0.
+
+    Parameters
+    ----------
+    t : ibis Table
+        Checked transactions (money in one currency).
+    observation_end : date, optional
+        Lines dated after this day are excluded first (and counted).
+
+    Returns
+    -------
+    (ibis Table, DataFrame)
+        The lazy filtered table, and the data-quality table ``rule, rows, amount`` with the
+        reference's five rules (the netting rules are 0: ``returns="net"`` needs an as-of match of
+        each return to an earlier purchase, done in pandas by the segments package).
+
+    Raises
+    ------
+    DataContractError
+        No purchase with amount > 0 is left.
+
+    Examples
+    --------
+    >>> tx = ibis.memtable({"customer_id": ["a", "a"], "amount": [30.0, -10.0],
+    ...                     "date": pd.to_datetime(["2024-01-01", "2024-01-03"])})
+    >>> clean, quality = drop_returns(tx)
+    >>> int(clean.count().execute()), quality.loc[1, "rows"]
+    (1, np.int64(1))
+    """
+    require_columns(t, [date_col, amount_col], source=source)
+    a = t[amount_col].cast("float64")
+    late = t[date_col].isnull() & False  # a column of False
+    if observation_end is not None:
+        late = t[date_col] >= (pd.Timestamp(observation_end).normalize() + pd.Timedelta(days=1)).to_pydatetime()
+    nonpos = ~late & (a <= 0)
+    got = t.aggregate(late_n=late.cast("int64").sum(), late_a=ibis.cases((late, a), else_=0.0).sum(),
+                      neg_n=nonpos.cast("int64").sum(), neg_a=ibis.cases((nonpos, a), else_=0.0).sum(),
+                      kept=(~late & (a > 0)).cast("int64").sum()).execute().iloc[0]
+    if not int(got["kept"] or 0):
+        raise DataContractError(f"{source}: no purchase with {amount_col!r} > 0 is left after returns='drop'")
+    counts = [(int(got["late_n"] or 0), float(got["late_a"] or 0.0)), (int(got["neg_n"] or 0),
+              float(got["neg_a"] or 0.0))] + [(0, 0.0)] * 3
+    quality = pd.DataFrame([(rule, n, amt) for rule, (n, amt) in zip(RETURN_RULES, counts, strict=True)],
+                           columns=["rule", "rows", "amount"])
+    return t.filter(~late & (a > 0)), quality

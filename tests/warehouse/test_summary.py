@@ -107,3 +107,20 @@ def test_bad_tables(frame, message):
 
     with pytest.raises(DataContractError, match=message):
         summary_from_table(ibis.memtable(frame))
+
+
+@pytest.mark.parametrize("observation_end", [None, "1997-09-30"])
+def test_drop_returns_equals_reference(ref, observation_end):
+    import ibis
+
+    from helpers.warehouse.summary import drop_returns
+
+    load = ref("load_cdnow", "helpers.btyd.cdnow", "helpers.segments")
+    prepare = ref("prepare_transactions", "helpers.segments.load", "helpers.segments")
+    raw = load("data/raw/CDNOW_sample.txt")
+    expected_tx, expected_q = prepare(raw, returns="drop", observation_end=observation_end)
+    got_t, got_q = drop_returns(ibis.memtable(raw), observation_end=observation_end)
+    pd.testing.assert_frame_equal(got_q, expected_q, check_dtype=False, check_exact=False, rtol=1e-12)
+    assert got_q["rows"].iloc[1] > 0  # the sample has zero-value lines
+    got_tx = got_t.execute().sort_values(["customer_id", "date"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got_tx, expected_tx, check_dtype=False)
