@@ -3,15 +3,19 @@
 - :mod:`~helpers.quota.params` — :class:`Params`, the notebook's parameters declared once.
 - :mod:`~helpers.quota.schemas` — the ``quota_sales_history`` table contract.
 - :mod:`~helpers.quota.load` — loaders and the data rules of a sales series (:func:`check_history`).
-- :mod:`~helpers.quota.baseline` — the promotion-free baseline regression and its forecast.
-- :mod:`~helpers.quota.backtest` — rolling-origin backtest against seasonal naive (MASE).
-- :mod:`~helpers.quota.budget` — target, ROI from past campaigns, budget = gap / ROI, the cap.
+- :mod:`~helpers.quota.holiday_calendar` — fixed and moving public holidays (``holidays`` package).
+- :mod:`~helpers.quota.baseline` — the promotion-free baseline regression (HAC) and its forecast.
+- :mod:`~helpers.quota.backtest` — rolling-origin backtest against seasonal naive and SARIMAX (MASE).
+- :mod:`~helpers.quota.budget` — target, ROI from past campaigns (both bases), redemption, the cap.
+- :mod:`~helpers.quota.response` — the response curve, the joint simulation, P(target met).
 - :mod:`~helpers.quota.allocate` — budget per promotion level, whole-coupon quotas per slot.
 - :mod:`~helpers.quota.simulate` — the seeded generator of the shipped synthetic histories.
-- :mod:`~helpers.quota.report` — the notebook's tables, figures, prose and recorded results.
+- :mod:`~helpers.quota.report` — the notebook's tables, prose and recorded results;
+  :mod:`~helpers.quota.figures` — its figures (re-exported by ``report``).
 
 The method follows the quota logic of Caroline, *E-commerce operations: coupon product
-analysis*: baseline → gap → budget = gap / ROI → cap by revenue sources → quotas. Money is in the
+analysis*: baseline → gap → budget (here on an incremental basis, with diminishing returns) →
+cap by revenue sources → quotas. Money is in the
 currency of the sales history; every money result carries it.
 """
 
@@ -24,7 +28,8 @@ from typing import Any
 from helpers.quota.params import Params
 
 #: Submodules loaded on first use (the runner imports this package before any kernel starts).
-SUBMODULES = ("schemas", "load", "baseline", "backtest", "budget", "allocate", "simulate", "report")
+SUBMODULES = ("schemas", "load", "holiday_calendar", "baseline", "backtest", "budget", "response", "allocate",
+              "simulate", "figures", "report")
 
 __all__ = ["Params", "write_synthetic", *SUBMODULES]
 
