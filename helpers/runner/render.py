@@ -9,7 +9,7 @@
 * ``<title>`` = notebook title — run; images get their figure's title as alt text (set by
   :mod:`helpers.plots`); recorded results are data for tools and not shown.
 * In the code-hidden report, cells tagged ``appendix`` (data contracts, sanity checks) move to an
-  appendix at the end.
+  appendix at the end, and cells tagged ``in-header`` (the answer, already in the header) are left out.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from helpers.results import MIME_TYPE
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 APPENDIX_TAG = "appendix"
+IN_HEADER_TAG = "in-header"  # the answer cells, which the code-hidden report shows in its header instead
 
 _BLOCK = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.S)
 _INLINE = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?!\d)|\\\((.+?)\\\)")
@@ -151,6 +152,8 @@ def prepare(nb: Any, *, hide_code: bool, header: str | None, title: str) -> Any:
                 if md is not None:
                     o["data"]["text/markdown"] = latex_to_mathml(md if isinstance(md, str) else "".join(md))
         tags = cell.get("metadata", {}).get("tags", [])
+        if hide_code and header is not None and IN_HEADER_TAG in tags:
+            continue
         (appendix if hide_code and APPENDIX_TAG in tags else cells).append(cell)
     if header is not None:
         cells.insert(1 if cells and cells[0].cell_type == "markdown" else 0, nbformat.v4.new_markdown_cell(header))

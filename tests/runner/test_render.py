@@ -28,6 +28,8 @@ def _notebook():
                 nbformat.v4.new_markdown_cell(r"The share $$s = \frac{x}{T}$$"),
                 nbformat.v4.new_code_cell("1 + 1", outputs=[nbformat.v4.new_output(
                     "display_data", data={"text/markdown": r"inline $\bar y_T$ too", "text/plain": "x"})]),
+                nbformat.v4.new_code_cell("answer", metadata={"tags": ["in-header"]}, outputs=[
+                    nbformat.v4.new_output("stream", text="ANSWER CELL\n")]),
                 nbformat.v4.new_code_cell("contracts", metadata={"tags": ["appendix"]}, outputs=[
                     nbformat.v4.new_output("stream", text="contract table\n")])]
     return nb
@@ -43,8 +45,9 @@ def test_report_html_is_offline_with_header_title_and_appendix_last():
     assert html.count("<math") == 2 and "$$" not in html
     assert html.index("Title here") < html.index("HEADER") < html.index("<math")
     assert html.index("Appendix: data contracts") < html.index("contract table")
+    assert "ANSWER CELL" not in html  # shown in the header instead
     with_code = export(prepare(nb, hide_code=False, header=None, title="t"), hide_code=False)
-    assert "Appendix" not in with_code  # the report with code keeps the notebook's order
+    assert "Appendix" not in with_code and "ANSWER CELL" in with_code  # the report with code keeps the notebook
 
 
 def test_headline_formats_follow_the_key_meaning():
