@@ -30,14 +30,15 @@ def revenue_per_customer(t: ir.Table, *, customer_col: str = "customer_id", amou
     return t.group_by(customer_col).aggregate(revenue=t[amount_col].cast("float64").sum())
 
 
-def _ranked(t: ir.Table, revenue_col: str) -> ir.Table:
+def _ranked(t: ir.Table, revenue_col: str, n: int, total: float) -> ir.Table:
+    """One sort: ascending rank ``i`` and cumulative revenue; the richest-first rank is ``n + 1 - i``
+    and its cumulative revenue ``total - cum + x`` (ties hold equal values, so their order does
+    not change any sum)."""
     x = t[revenue_col].cast("float64")
     base = t.select(x=x)
-    return base.mutate(
-        i=ibis.row_number().over(order_by=base.x) + 1,            # 1 = poorest
-        cum=base.x.sum().over(ibis.window(order_by=base.x, rows=(None, 0))),
-        j=ibis.row_number().over(order_by=ibis.desc(base.x)) + 1,  # 1 = richest
-        cum_desc=base.x.sum().over(ibis.window(order_by=ibis.desc(base.x), rows=(None, 0))))
+    w = ibis.window(order_by=base.x, rows=(None, 0))
+    r = base.mutate(i=ibis.row_number().over(order_by=base.x) + 1, cum=base.x.sum().over(w))  # 1 = poorest
+    return r.mutate(j=n + 1 - r.i, cum_desc=total - r.cum + r.x)
 
 
 def _totals(t: ir.Table, revenue_col: str) -> tuple[int, float]:
@@ -115,7 +116,7 @@ def concentration_from_table(t: ir.Table, *, revenue_col: str = "revenue", top_p
     if once:
         t = materialize(t.select(revenue_col))
     n, total = _totals(t, revenue_col)
-    r = _ranked(t, revenue_col)
+    r = _ranked(t, revenue_col, n, total)
     ks = {pct: max(int(math.ceil(n * pct / 100 - 1e-9)), 1) for pct in top_pcts}
     aggs = {"gini_num": ((2 * r.i - n - 1).cast("float64") * r.x).sum(),
             "below": (r.cum_desc / total < claim_revenue_share - 1e-12).cast("int64").sum()}
