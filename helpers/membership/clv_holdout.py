@@ -52,6 +52,9 @@ class Holdout:
     actual_repeat: int
     holdout_weeks: float
     customers: int
+    predicted_low: float = float("nan")  # parametric-bootstrap interval of predicted_repeat
+    predicted_high: float = float("nan")
+    conf_level: float = 0.95
 
     @property
     def error(self) -> float:
@@ -59,8 +62,51 @@ class Holdout:
         return (self.predicted_repeat - self.actual_repeat) / self.actual_repeat
 
 
+def _log_hessian(loglik, theta: np.ndarray, step: float = 1e-4) -> np.ndarray:
+    """Central-difference Hessian of ``loglik`` (a function of the log-parameters) at ``theta``."""
+    k = theta.size
+    eye = np.eye(k) * step
+    h = np.zeros((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            h[i, j] = h[j, i] = (loglik(theta + eye[i] + eye[j]) - loglik(theta + eye[i] - eye[j])
+                                 - loglik(theta - eye[i] + eye[j])
+                                 + loglik(theta - eye[i] - eye[j])) / (4 * step**2)
+    return h
+
+
+def parameter_draws(params: Mapping[str, float], summary: pd.DataFrame, *, n_draws: int,
+                    seed: int = 0) -> list[dict[str, float]]:
+    """BG/NBD parameter sets drawn from the fit's asymptotic normal distribution (log scale).
+
+    The covariance is the inverse of the numerical Hessian of the log-likelihood at the fit.
+
+    Raises
+    ------
+    ValueError
+        If the Hessian is not negative definite (a parameter is not identified).
+    """
+    names = clv.BGNBD_PARAMS
+    theta = np.log([float(params[n]) for n in names])
+
+    def ll(th: np.ndarray) -> float:
+        return float(clv.bgnbd_log_likelihood(dict(zip(names, np.exp(th), strict=True)),
+                                              summary["frequency"], summary["recency"],
+                                              summary["T"]).sum())
+
+    info = -_log_hessian(ll, theta)
+    if np.any(np.linalg.eigvalsh(info) <= 0):
+        raise ValueError("the BG/NBD log-likelihood is flat in some direction at the fit: a "
+                         "parameter is not identified, so no parametric interval")
+    cov = np.linalg.inv(info)
+    rng = np.random.default_rng(seed)
+    draws = rng.multivariate_normal(theta, (cov + cov.T) / 2, size=n_draws)
+    return [dict(zip(names, np.exp(d), strict=True)) for d in draws]
+
+
 def holdout_check(transactions: pd.DataFrame, summary: pd.DataFrame, params: Mapping[str, float], *,
-                  calibration_end: str, holdout_weeks: float = 39.0) -> Holdout:
+                  calibration_end: str, holdout_weeks: float = 39.0, n_draws: int = 0,
+                  conf_level: float = 0.95, seed: int = 0) -> Holdout:
     """Predict each customer's holdout repeat purchases and compare with what happened.
 
     Parameters
@@ -75,6 +121,13 @@ def holdout_check(transactions: pd.DataFrame, summary: pd.DataFrame, params: Map
         Last day of the calibration period (ISO date).
     holdout_weeks : float
         Length of the holdout period in weeks (> 0).
+    n_draws : int
+        Parametric-bootstrap draws of the parameters for an interval of the predicted total
+        (0 = none). It reflects parameter uncertainty only, not the Poisson noise of purchases.
+    conf_level : float
+        Level of that interval.
+    seed : int
+        Random seed of the draws.
 
     Returns
     -------
@@ -126,6 +179,14 @@ def holdout_check(transactions: pd.DataFrame, summary: pd.DataFrame, params: Map
     tracking = pd.DataFrame({"actual": actual_cum, "predicted": predicted},
                             index=pd.Index(weeks, name="week"))
     tracking.attrs["calibration_week"] = float((cal_end - start).days + 1) / 7
+    low = high = float("nan")
+    if n_draws:
+        totals = [clv.expected_purchases(d, holdout_weeks, summary["frequency"], summary["recency"],
+                                         summary["T"]).sum()
+                  for d in parameter_draws(params, summary, n_draws=n_draws, seed=seed)]
+        a = (1 - conf_level) / 2
+        low, high = float(np.quantile(totals, a)), float(np.quantile(totals, 1 - a))
     return Holdout(by_group=by, tracking=tracking, predicted_repeat=float(pred.sum()),
                    actual_repeat=int(actual.sum()), holdout_weeks=float(holdout_weeks),
-                   customers=len(summary))
+                   customers=len(summary), predicted_low=low, predicted_high=high,
+                   conf_level=conf_level)

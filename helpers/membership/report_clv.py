@@ -43,11 +43,21 @@ def figure_tracking(holdout: Holdout) -> Figure:
 
 def holdout_markdown(holdout: Holdout) -> str:
     """The out-of-sample error in words."""
+    import math
+
     worst = (holdout.by_group["predicted"] - holdout.by_group["actual"]).abs().idxmax()
+    interval = ""
+    if not math.isnan(holdout.predicted_low):
+        inside = holdout.predicted_low <= holdout.actual_repeat <= holdout.predicted_high
+        interval = (f" — {holdout.conf_level:.0%} interval from the parameters' uncertainty "
+                    f"(parametric bootstrap) {holdout.predicted_low:,.0f} to "
+                    f"{holdout.predicted_high:,.0f}, which "
+                    + ("covers what happened" if inside else "**does not cover** what happened: "
+                       "the miss is more than estimation noise"))
     return (f"- Over the {holdout.holdout_weeks:g} holdout weeks the {holdout.customers:,} customers "
             f"made **{holdout.actual_repeat:,}** repeat purchases; the calibration fit predicted "
-            f"**{holdout.predicted_repeat:,.0f}** ({holdout.error:+.1%}). The largest gap per "
-            f"customer is in the group with {worst} calibration repeat purchases.\n"
+            f"**{holdout.predicted_repeat:,.0f}** ({holdout.error:+.1%}){interval}. The largest gap "
+            f"per customer is in the group with {worst} calibration repeat purchases.\n"
             "- Fader, Hardie & Lee (2005) show the same comparison for this cohort (cumulative "
             "tracking, figure 2; conditional expectations by calibration purchases, figure 4); "
             "compare the table with their figure 4.")
@@ -56,5 +66,7 @@ def holdout_markdown(holdout: Holdout) -> str:
 def holdout_results(holdout: Holdout) -> dict[str, float]:
     """``clv.holdout.*`` keys."""
     return {"clv.holdout.predicted_repeat": holdout.predicted_repeat,
+            "clv.holdout.predicted_repeat_low": holdout.predicted_low,
+            "clv.holdout.predicted_repeat_high": holdout.predicted_high,
             "clv.holdout.actual_repeat": holdout.actual_repeat,
             "clv.holdout.error": holdout.error}

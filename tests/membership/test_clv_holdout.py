@@ -56,3 +56,20 @@ def test_cdnow_39_39_split():
     assert h.predicted_repeat == pytest.approx(1653.4, abs=0.5)
     assert h.by_group["customers"].sum() == 2357
     assert h.tracking["actual"].iloc[38] == 2457  # week 39: every calibration repeat purchase
+
+
+def test_holdout_interval_from_parameter_draws():
+    check = fit_cdnow("data/raw/CDNOW_sample.txt", "1997-09-30")
+    h = holdout_check(check.transactions, check.summary, check.bgnbd.params,
+                      calibration_end="1997-09-30", n_draws=100, seed=1)
+    assert h.predicted_low < h.predicted_repeat < h.predicted_high
+    assert not h.predicted_low <= h.actual_repeat <= h.predicted_high  # the miss is not noise
+
+
+def test_unidentified_parameters_have_no_parametric_interval():
+    from helpers.membership.clv_holdout import parameter_draws
+
+    # nobody repeats: the data say nothing about the dropout parameters a, b
+    s = pd.DataFrame({"frequency": [0.0] * 20, "recency": [0.0] * 20, "T": [10.0] * 20})
+    with pytest.raises(ValueError, match="a parameter is not identified"):
+        parameter_draws({"r": 0.5, "alpha": 5.0, "a": 0.8, "b": 2.5}, s, n_draws=5)
