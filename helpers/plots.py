@@ -37,7 +37,8 @@ SCALES = {1: "", 1e3: "K", 1e6: "M", 1e9: "B", 1e12: "T"}
 def figure_title(fig: mpl.figure.Figure) -> str:
     """The figure's title (suptitle, else its axes' titles): its alt text in the reports."""
     sup = fig._suptitle.get_text().strip() if getattr(fig, "_suptitle", None) is not None else ""
-    titles = [ax.get_title().strip() for ax in fig.axes if ax.get_title().strip()]
+    titles = [title for ax in fig.axes for loc in ("center", "left", "right")
+              if (title := ax.get_title(loc=loc).strip())]
     return sup or "; ".join(titles) or "figure"
 
 

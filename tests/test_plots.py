@@ -32,3 +32,17 @@ def test_named_colours_are_fixed_and_palettes_distinct():
     assert pal["Amazon"] == NAMED_COLORS["amazon"]
     others = [pal[k] for k in ("retail_1p", "advertising", "cloud")]
     assert len(set(others)) == 3
+
+
+def test_figure_title_is_the_alt_text_whatever_the_title_position():
+    from matplotlib.figure import Figure
+
+    from helpers import plots
+
+    fig = Figure()
+    ax = fig.subplots()
+    plots.finish(ax, "Members order twice as often", "month", "orders")  # a left-aligned title
+    assert plots.figure_title(fig) == "Members order twice as often"
+    fig.suptitle("Overall finding")
+    assert plots.figure_title(fig) == "Overall finding"
+    assert plots.figure_title(Figure()) == "figure"
