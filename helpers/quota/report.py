@@ -295,8 +295,9 @@ def backtest_summary(backtest: Backtest, horizon: int, freq: str, level: float) 
 # --- ROI and budget -------------------------------------------------------------------------------
 
 
-def campaigns_intro(roi: RoiEstimate, synthetic: bool) -> Markdown:
-    """Which campaigns the ROI comes from."""
+def campaigns_intro(plan: Any, synthetic: bool) -> Markdown:
+    """Which campaigns the ROI comes from (the attributional table lists them all)."""
+    roi = plan.rois.get("attributional", plan.roi)
     if roi.source == "override":
         return Markdown(f"ROI of **{roi.activity_type}** given as a parameter: **{roi.roi:.2f}** "
                         "(no past campaigns read, so no spread).")
