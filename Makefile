@@ -45,7 +45,7 @@ test: $(STAMP) browser
 	$(PY) -m pytest -p no:cacheprovider
 
 unit: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider -m "not slow"
+	$(PY) -m pytest -p no:cacheprovider -m "not slow and not spark"
 
 nbval: $(STAMP)
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
@@ -66,6 +66,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_rfm_summary.py
+	$(PY) benchmarks/bench_warehouse.py --rows 10000000   # drop --rows for the 100M-row run (1.5 GB of Parquet)
 
 synth: $(STAMP)
 	$(PY) -m helpers synth
