@@ -16,6 +16,8 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from helpers.btyd.summary import period_index as _period_index
+from helpers.btyd.summary import period_start
 from helpers.contracts import DataContractError
 from helpers.params import ParameterError
 from helpers.warehouse.sources import require_columns
@@ -63,30 +65,6 @@ def period_index(ts: ir.TimestampValue, freq: str) -> ir.IntegerValue:
     else:
         days = epoch_days(ts)
     return days if freq == "D" else (days + 3) // 7
-
-
-def _period_index(ts: pd.Timestamp, freq: str) -> int:
-    days = (ts.normalize() - pd.Timestamp("1970-01-01")).days
-    if freq == "D":
-        return int(days)
-    if freq == "W":
-        return int(np.floor((days + 3) / 7))
-    return int(ts.year * 12 + ts.month - 1)
-
-
-def period_start(index: int, freq: str) -> pd.Timestamp:
-    """First day of period ``index`` (inverse of :func:`period_index`).
-
-    Examples
-    --------
-    >>> str(period_start(_period_index(pd.Timestamp("2024-01-10"), "W"), "W").date())
-    '2024-01-08'
-    """
-    if freq == "D":
-        return pd.Timestamp("1970-01-01") + pd.Timedelta(days=index)
-    if freq == "W":
-        return pd.Timestamp("1970-01-01") + pd.Timedelta(days=7 * index - 3)
-    return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
 
 
 def _check_params(freq: str, freq_multiplier: float, after_end: str) -> None:
