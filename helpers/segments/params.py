@@ -14,9 +14,11 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from helpers.config import resolve_path
 from helpers.params import NotebookParams, data_path
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
 #: Quantile bins of an RFM score: fewer than 3 cannot make low/mid/high levels.
 MIN_BINS, MAX_BINS = 3, 10
 
@@ -42,9 +44,14 @@ class Params(NotebookParams):
 
     NOTEBOOK = "06_rfm_segments"
 
-    transactions_path: str = data_path(
+    transactions_path: str = Field(
         "data/raw/CDNOW_master.txt",
-        "CDNOW-layout transactions (master or sample layout), amounts in USD")
+        description="purchases: a CDNOW-layout text file (amounts in USD), a CSV following the transactions "
+                    "contract, a Parquet file or glob or folder, or a database URL such as "
+                    "duckdb:///path/shop.duckdb")
+    transactions_table: str = Field(
+        "", description="table name when transactions_path is a database URL such as "
+                        "duckdb:///path/shop.duckdb; empty for files")
     returns: Literal["drop", "net"] = Field(
         "drop", description="lines with amount of 0 or less: drop them, or net them against the customer's "
                             "latest earlier purchase")
@@ -91,6 +98,29 @@ class Params(NotebookParams):
     fdr_level: float = Field(
         0.05, gt=0, lt=0.5, description="bought together: Benjamini-Hochberg false-discovery level of the pair tests")
     seed: int = Field(6, ge=0, description="random seed of the generated event log when events_path is empty")
+
+    @field_validator("transactions_path")
+    @classmethod
+    def _transactions_path(cls, value: str) -> str:
+        # not a data_path: a database URL is not a file, so the runner's existence check cannot
+        # apply; files (not globs) are checked here instead
+        text = value.strip()
+        if text == "":
+            raise ValueError("transactions_path must be a file path, a glob or a database URL, got empty text")
+        if not _URL.match(text) and not any(ch in text for ch in "*?[") and not resolve_path(text).exists():
+            raise ValueError(f"transactions_path = {value!r}: input file not found (looked at {resolve_path(text)})")
+        return value
+
+    @model_validator(mode="after")
+    def _table_goes_with_a_url(self) -> Params:
+        is_url = bool(_URL.match(self.transactions_path.strip()))
+        if is_url and self.transactions_table.strip() == "":
+            raise ValueError(f"transactions_path = {self.transactions_path!r} is a database URL: name the table "
+                             "in transactions_table too")
+        if not is_url and self.transactions_table.strip() != "":
+            raise ValueError(f"transactions_table = {self.transactions_table!r} goes only with a database URL "
+                             "in transactions_path (e.g. duckdb:///path/shop.duckdb); it is a file here")
+        return self
 
     @field_validator("top_pcts")
     @classmethod

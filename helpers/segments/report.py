@@ -106,6 +106,11 @@ def quality_table(quality: pd.DataFrame, currency: str = CURRENCY):
                  decimals={"amount": 2}, caption="Lines excluded or changed before the analysis")
 
 
+def record_engine(engine: str) -> None:
+    """Record ``engine``: what summarised the purchases (``pandas``, or the Ibis backend, e.g. ``duckdb``)."""
+    record("engine", engine)
+
+
 def data_summary(info: TransactionsInfo) -> Markdown:
     """One sentence: lines read, purchases and customers kept, the window and currency."""
     return Markdown(f"{info.lines_read:,} lines read, {info.purchases:,} purchases kept from "

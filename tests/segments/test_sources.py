@@ -1,0 +1,142 @@
+"""Notebook 06 gives the same customer table, RFM segments and concentration from CDNOW as a text
+file (pandas), as a CSV following the contract, as Parquet and as a DuckDB table (Ibis on DuckDB)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from helpers.btyd.cdnow import load_cdnow
+from helpers.contracts import DataContractError, ParameterError
+from helpers.segments.params import Params
+from helpers.segments.sources import (
+    concentration_of,
+    customers_of,
+    is_cdnow_text,
+    open_transactions,
+    rfm_of,
+)
+
+SAMPLE = "data/raw/CDNOW_sample.txt"
+END = "1998-06-30"
+TOP = [1.0, 5.0, 10.0, 20.0]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, tuple[str, str]]:
+    """The CDNOW sample as CSV (text dates), Parquet and a DuckDB table, in a temporary folder."""
+    d = tmp_path_factory.mktemp("cdnow")
+    raw = load_cdnow(SAMPLE)
+    raw.assign(date=raw["date"].dt.strftime("%Y-%m-%d")).to_csv(d / "cdnow.csv", index=False)
+    raw.to_parquet(d / "cdnow.parquet")
+    con = duckdb.connect(str(d / "shop.duckdb"))
+    con.execute(f"CREATE TABLE tx AS SELECT * FROM read_parquet('{d / 'cdnow.parquet'}')")
+    con.close()
+    return {"csv": (str(d / "cdnow.csv"), ""), "parquet": (str(d / "cdnow.parquet"), ""),
+            "duckdb": (f"duckdb:///{d / 'shop.duckdb'}", "tx")}
+
+
+@pytest.fixture(scope="module")
+def opened(files):
+    """Each converted file opened once (returns dropped, observation end 1998-06-30)."""
+    return {kind: open_transactions(*spec, returns="drop", observation_end=END) for kind, spec in files.items()}
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return open_transactions(SAMPLE, returns="drop", observation_end=END)
+
+
+def test_the_text_layout_is_read_in_pandas(reference):
+    assert reference.engine == "pandas"
+    assert (reference.info.lines_read, reference.info.purchases, reference.info.customers) == (6919, 6911, 2349)
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet", "duckdb"])
+def test_quality_and_description_equal_the_pandas_path(opened, reference, kind):
+    got = opened[kind]
+    assert got.engine == "duckdb"
+    pd.testing.assert_frame_equal(got.quality, reference.quality)
+    expected = reference.info.__dict__ | {"name": "tx" if kind == "duckdb" else "CDNOW"}
+    assert got.info.__dict__ == expected
+
+
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+@pytest.mark.parametrize("kind", ["csv", "parquet", "duckdb"])
+def test_customers_rfm_and_concentration_equal_the_pandas_path(opened, reference, kind, freq):
+    got = opened[kind]
+    c0 = customers_of(reference, observation_end=END, freq=freq)
+    c1 = customers_of(got, observation_end=END, freq=freq)
+    pd.testing.assert_frame_equal(c1, c0, check_exact=False, rtol=0, atol=1e-9)
+    for monetary in ("average", "total"):
+        pd.testing.assert_frame_equal(rfm_of(got, c1, bins=5, monetary=monetary),
+                                      rfm_of(reference, c0, bins=5, monetary=monetary),
+                                      check_exact=False, rtol=0, atol=1e-9)
+    k0 = concentration_of(reference, c0, top_pcts=TOP, claim_visitor_pct=5.0)
+    k1 = concentration_of(got, c1, top_pcts=TOP, claim_visitor_pct=5.0)
+    pd.testing.assert_frame_equal(k1, k0, check_exact=False, rtol=0, atol=1e-9)
+
+
+def test_the_segments_are_not_all_in_one_cell(files, reference):
+    # guards the equality above from being vacuous: several segments, and a Gini well inside (0, 1)
+    c = customers_of(reference, observation_end=END)
+    assert rfm_of(reference, c)["segment"].nunique() >= 6
+    assert 0.4 < concentration_of(reference, c, top_pcts=TOP, claim_visitor_pct=5.0).loc["gini", "value"] < 0.9
+
+
+def test_net_returns_from_parquet_equal_the_pandas_path(files):
+    ref = open_transactions(SAMPLE, returns="net", observation_end="1997-09-30")
+    got = open_transactions(*files["parquet"], returns="net", observation_end="1997-09-30")
+    pd.testing.assert_frame_equal(got.quality, ref.quality)
+    pd.testing.assert_frame_equal(customers_of(got, observation_end="1997-09-30"),
+                                  customers_of(ref, observation_end="1997-09-30"), check_exact=False, atol=1e-9)
+
+
+def test_frame_of_a_table_source_equals_the_text_file(opened, reference):
+    def rows(df):
+        out = df[["customer_id", "date", "amount"]].astype({"date": "datetime64[ns]", "amount": "float64"})
+        return out.sort_values(list(out.columns), kind="stable").reset_index(drop=True)
+
+    got = opened["duckdb"].frame()
+    assert len(got) == 6919
+    pd.testing.assert_frame_equal(rows(got), rows(reference.raw), check_dtype=False)
+
+
+def test_a_contract_break_names_the_file_and_column(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer_id,date,amount\na,2024-01-01,12.5\nb,2024-01-02,twelve\n")
+    with pytest.raises(DataContractError, match=r"bad\.csv.*'amount' must be numeric.*'twelve'"):
+        open_transactions(str(bad))
+
+
+@pytest.mark.parametrize(("path", "table", "message"), [
+    ("duckdb:///nowhere/shop.duckdb", "tx", "DuckDB file .*not found"),
+    ("duckdb:///nowhere/shop.duckdb", "", "is a database URL; name the table"),
+    (SAMPLE, "tx", "is a file; a table name"),
+])
+def test_bad_sources_name_the_parameter(path, table, message):
+    with pytest.raises(ParameterError, match=f"transactions_path.*{message}"):
+        open_transactions(path, table)
+
+
+def test_an_unknown_table_lists_the_tables(files):
+    with pytest.raises(ParameterError, match=r"table 'orders' not found.*\['tx'\]"):
+        open_transactions(files["duckdb"][0], "orders")
+
+
+def test_which_paths_are_text_layouts(files):
+    assert is_cdnow_text(SAMPLE) and is_cdnow_text("data/raw/CDNOW_master.txt")
+    assert not any(is_cdnow_text(*files[k]) for k in files)
+    assert not is_cdnow_text("/lake/tx/*.parquet")
+
+
+def test_params_accept_a_url_with_a_table_and_refuse_mismatches(files):
+    assert Params(transactions_path=files["duckdb"][0], transactions_table="tx").transactions_table == "tx"
+    assert Params(transactions_path="/lake/tx/*.parquet").transactions_table == ""
+    with pytest.raises(ValueError, match="is a database URL: name the table in transactions_table"):
+        Params(transactions_path=files["duckdb"][0])
+    with pytest.raises(ValueError, match="transactions_table = 'tx' goes only with a database URL"):
+        Params(transactions_table="tx")
+    with pytest.raises(ValueError, match="transactions_path = 'data/raw/none.txt': input file not found"):
+        Params(transactions_path="data/raw/none.txt")
