@@ -8,6 +8,9 @@ What is where:
   (``transactions`` lives in :mod:`helpers.btyd.schemas`).
 - :mod:`~helpers.segments.load` — transactions (CDNOW or the contract), returns handling, the
   event log (read, or generated with a seed).
+- :mod:`~helpers.segments.sources` — where the purchases come from (CDNOW text in pandas; CSV,
+  Parquet or a database table through :mod:`helpers.warehouse`) and the summary, RFM and
+  concentration on that engine (not re-exported here: it imports Ibis).
 - :mod:`~helpers.segments.rfm` — per-customer RFM inputs, quantile scores, the nine segments.
 - :mod:`~helpers.segments.concentration` — Lorenz curve, Gini, top-x% shares, the 5%/90% claim.
 - :mod:`~helpers.segments.groups` — dynamic groups (new, inactive, abandoned cart, loyal, prefers).
