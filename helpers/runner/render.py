@@ -8,8 +8,8 @@
   ``answer`` result (Markdown) or else the headline results, formatted.
 * ``<title>`` = notebook title — run; images get their figure's title as alt text (set by
   :mod:`helpers.plots`); recorded results are data for tools and not shown.
-* In the code-hidden report, cells tagged ``appendix`` (data contracts, sanity checks) move to an
-  appendix at the end, and cells tagged ``in-header`` (the answer, already in the header) are left out.
+* In the code-hidden report, cells tagged ``appendix`` (data contracts, sanity checks) and the
+  plain-text reference outputs nbval checks (``# NBVAL_CHECK_OUTPUT`` cells) move to an appendix at the end, and cells tagged ``in-header`` (the answer, already in the header) are left out.
 """
 
 from __future__ import annotations
@@ -154,13 +154,14 @@ def prepare(nb: Any, *, hide_code: bool, header: str | None, title: str) -> Any:
         tags = cell.get("metadata", {}).get("tags", [])
         if hide_code and header is not None and IN_HEADER_TAG in tags:
             continue
-        (appendix if hide_code and APPENDIX_TAG in tags else cells).append(cell)
+        checked = cell.cell_type == "code" and cell.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT")
+        (appendix if hide_code and (APPENDIX_TAG in tags or checked) else cells).append(cell)
     if header is not None:
         cells.insert(1 if cells and cells[0].cell_type == "markdown" else 0, nbformat.v4.new_markdown_cell(header))
     if appendix:
         cells.append(nbformat.v4.new_markdown_cell(
             "## Appendix: data contracts and checks\n\nFor analysts re-running the notebook: the columns each "
-            "input must have and the checks the run passed."))
+            "input must have, the checks the run passed, and the plain-text reference values the tests compare."))
         cells.extend(appendix)
     nb.cells = cells
     return nb

@@ -30,6 +30,8 @@ def _notebook():
                     "display_data", data={"text/markdown": r"inline $\bar y_T$ too", "text/plain": "x"})]),
                 nbformat.v4.new_code_cell("answer", metadata={"tags": ["in-header"]}, outputs=[
                     nbformat.v4.new_output("stream", text="ANSWER CELL\n")]),
+                nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(t)", outputs=[
+                    nbformat.v4.new_output("stream", text="REFERENCE DUMP\n")]),
                 nbformat.v4.new_code_cell("contracts", metadata={"tags": ["appendix"]}, outputs=[
                     nbformat.v4.new_output("stream", text="contract table\n")])]
     return nb
@@ -45,6 +47,7 @@ def test_report_html_is_offline_with_header_title_and_appendix_last():
     assert html.count("<math") == 2 and "$$" not in html
     assert html.index("Title here") < html.index("HEADER") < html.index("<math")
     assert html.index("Appendix: data contracts") < html.index("contract table")
+    assert html.index("Appendix: data contracts") < html.index("REFERENCE DUMP")  # no text dumps in the body
     assert "ANSWER CELL" not in html  # shown in the header instead
     with_code = export(prepare(nb, hide_code=False, header=None, title="t"), hide_code=False)
     assert "Appendix" not in with_code and "ANSWER CELL" in with_code  # the report with code keeps the notebook
