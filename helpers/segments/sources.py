@@ -200,3 +200,38 @@ def concentration_of(purchases: Purchases, customers: pd.DataFrame, *, top_pcts:
     summary, _ = concentration_from_table(revenue_per_customer(purchases.tx), top_pcts=list(top_pcts),
                                           claim_visitor_pct=claim_visitor_pct)
     return summary
+
+
+def validate_of(purchases: Purchases, *, calibration_end: str | None = None, holdout_end: str | None = None,
+                freq: str = "D", bins: int = 5, monetary: str = "average"):
+    """The out-of-sample check (:func:`helpers.segments.validation.validate_segments`) on the
+    purchases' engine: segments, the weekly summary and each customer's holdout revenue and
+    purchase days are computed there; BG/NBD is fitted on one row per customer in pandas.
+
+    ``returns="net"`` and the CDNOW text path run the pandas reference on the lines.
+    """
+    from helpers.segments.validation import check_periods, segment_validation, validate_segments
+
+    if not _is_table(purchases.tx):
+        return validate_segments(purchases.frame(), calibration_end=calibration_end, holdout_end=holdout_end,
+                                 returns=purchases.returns, freq=freq, bins=bins, monetary=monetary)
+    from helpers.warehouse.summary import drop_returns, summary_from_table
+
+    t = purchases.checked
+    got = t.aggregate(first=t.date.min(), last=t.date.max()).execute().iloc[0]
+    first, last = pd.Timestamp(got["first"]), pd.Timestamp(got["last"])
+    middle = first.normalize() + pd.Timedelta(days=(last.normalize() - first.normalize()).days // 2)
+    cal_end, hold_end = check_periods(first, last, calibration_end, holdout_end, middle)
+    cal, _ = drop_returns(t, observation_end=cal_end, source=purchases.source)
+    allp, _ = drop_returns(t, observation_end=hold_end, source=purchases.source)
+    hold = allp.filter(allp.date >= (cal_end.normalize() + pd.Timedelta(days=1)).to_pydatetime())
+    calibration = Purchases(purchases.engine, cal, purchases.quality, purchases.info, purchases.source, "drop",
+                            checked=t)
+    scored = rfm_of(calibration, customers_of(calibration, observation_end=cal_end, freq=freq), bins=bins,
+                    monetary=monetary)
+    weekly = summary_from_table(cal, observation_end=cal_end, freq="D", freq_multiplier=7, source=purchases.source)
+    h = hold.mutate(day=hold.date.truncate("D"))
+    per = h.group_by("customer_id").aggregate(revenue=h.amount.cast("float64").sum(),
+                                              days=h.day.nunique()).execute()
+    per = per.set_index("customer_id")
+    return segment_validation(scored, weekly, per["revenue"], per["days"], cal_end, hold_end)

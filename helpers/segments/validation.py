@@ -109,8 +109,25 @@ def validate_segments(transactions: pd.DataFrame, *, calibration_end: str | None
     (2349, 39.0, 2349)
     """
     dates = transactions["date"]
-    first, last = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
-    cal_end = default_calibration_end(transactions) if calibration_end is None else pd.Timestamp(calibration_end)
+    cal_end, hold_end = check_periods(pd.Timestamp(dates.min()), pd.Timestamp(dates.max()),
+                                      calibration_end, holdout_end,
+                                      default_calibration_end(transactions))
+    cal, _ = prepare_transactions(transactions, returns=returns, observation_end=cal_end)
+    allp, _ = prepare_transactions(transactions, returns=returns, observation_end=hold_end)
+    hold = allp[allp["date"] >= _day_end(cal_end)]
+    scored = rfm_segments(customer_table(cal, observation_end=cal_end, freq=freq), bins=bins,
+                          monetary=monetary)
+    weekly = summary_from_transactions(cal, observation_end=cal_end, freq="D", freq_multiplier=7)
+    next_revenue = hold.groupby("customer_id")["amount"].sum()
+    next_days = hold.assign(day=hold["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
+    return segment_validation(scored, weekly, next_revenue, next_days, cal_end, hold_end)
+
+
+def check_periods(first: pd.Timestamp, last: pd.Timestamp, calibration_end: str | None,
+                  holdout_end: str | None, default_end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The calibration and holdout ends, checked against the first and last purchase (see
+    :func:`validate_segments`, Raises)."""
+    cal_end = default_end if calibration_end is None else pd.Timestamp(calibration_end)
     hold_end = last.normalize() if holdout_end is None else pd.Timestamp(holdout_end)
     if not first <= cal_end < last.normalize():
         raise ParameterError(f"parameter 'calibration_end' = {calibration_end!r} must fall between the first "
@@ -121,19 +138,19 @@ def validate_segments(transactions: pd.DataFrame, *, calibration_end: str | None
     if hold_end > last.normalize():
         raise ParameterError(f"parameter 'holdout_end' = {holdout_end!r} is after the last purchase "
                              f"({last.date()}): the holdout would count days without data")
-    cal, _ = prepare_transactions(transactions, returns=returns, observation_end=cal_end)
-    allp, _ = prepare_transactions(transactions, returns=returns, observation_end=hold_end)
-    hold = allp[allp["date"] >= _day_end(cal_end)]
-    scored = rfm_segments(customer_table(cal, observation_end=cal_end, freq=freq), bins=bins,
-                          monetary=monetary)
-    weekly = summary_from_transactions(cal, observation_end=cal_end, freq="D", freq_multiplier=7)
+    return cal_end, hold_end
+
+
+def segment_validation(scored: pd.DataFrame, weekly: pd.DataFrame, next_revenue: pd.Series,
+                       next_days: pd.Series, cal_end: pd.Timestamp, hold_end: pd.Timestamp) -> Validation:
+    """The per-segment table from the calibration segments, the weekly BTYD summary and each
+    customer's holdout revenue and purchase days (one row per customer each; BG/NBD fitted here)."""
     fit = clv.fit_bgnbd(weekly["frequency"], weekly["recency"], weekly["T"])
     weeks = ((hold_end - cal_end).days) / 7
     per = pd.DataFrame(index=scored.index)
     per["segment"] = scored["segment"]
-    per["next_revenue"] = hold.groupby("customer_id")["amount"].sum().reindex(per.index).fillna(0.0)
-    days = hold.assign(day=hold["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
-    per["next_purchases"] = days.reindex(per.index).fillna(0).astype("float64")
+    per["next_revenue"] = next_revenue.reindex(per.index).fillna(0.0).astype("float64")
+    per["next_purchases"] = next_days.reindex(per.index).fillna(0).astype("float64")
     w = weekly.reindex(per.index)
     per["expected"] = clv.expected_purchases(fit.params, weeks, w["frequency"], w["recency"], w["T"])
     per["p_alive"] = clv.probability_alive(fit.params, w["frequency"], w["recency"], w["T"])

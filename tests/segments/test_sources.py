@@ -16,6 +16,7 @@ from helpers.segments.sources import (
     is_cdnow_text,
     open_transactions,
     rfm_of,
+    validate_of,
 )
 
 SAMPLE = "data/raw/CDNOW_sample.txt"
@@ -76,6 +77,21 @@ def test_customers_rfm_and_concentration_equal_the_pandas_path(opened, reference
     k0 = concentration_of(reference, c0, top_pcts=TOP, claim_visitor_pct=5.0)
     k1 = concentration_of(got, c1, top_pcts=TOP, claim_visitor_pct=5.0)
     pd.testing.assert_frame_equal(k1, k0, check_exact=False, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize(("kind", "calibration_end", "freq"), [
+    ("parquet", None, "D"), ("duckdb", "1997-09-30", "W"), ("csv", "1997-06-30", "D")])
+def test_the_out_of_sample_check_equals_the_pandas_path(opened, reference, kind, calibration_end, freq):
+    v0 = validate_of(reference, calibration_end=calibration_end, freq=freq)
+    v1 = validate_of(opened[kind], calibration_end=calibration_end, freq=freq)
+    pd.testing.assert_frame_equal(v1.table, v0.table, check_exact=False, rtol=0, atol=1e-9)
+    assert (v1.calibration_end, v1.holdout_end, v1.customers) == (v0.calibration_end, v0.holdout_end, v0.customers)
+    assert v1.fit.params == pytest.approx(v0.fit.params, abs=1e-9)
+
+
+def test_an_out_of_range_calibration_end_names_the_parameter(opened):
+    with pytest.raises(ParameterError, match="parameter 'calibration_end' = '1999-01-01' must fall between"):
+        validate_of(opened["parquet"], calibration_end="1999-01-01")
 
 
 def test_the_segments_are_not_all_in_one_cell(files, reference):
