@@ -11,6 +11,7 @@ overrides (``adhoc-currency-krw``); a named run given with ``--run`` is refused 
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import re
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from helpers.notebooks import model_for
 from helpers.params import NotebookParams, OverrideError
 
 DEFAULT_TIMEOUT = 600
+_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
 
 
 class RunsFileError(ValueError):
@@ -149,9 +151,20 @@ def _resolve_paths(model: type[NotebookParams], values: dict[str, Any], cli: set
         value = values.get(name, defaults.get(name))
         if value in (None, ""):
             continue
+        if _URL.match(str(value)):
+            continue  # a database table: the notebook's loader reaches and checks it
         p = Path(str(value)).expanduser()
         base = cwd if name in cli else PROJECT_ROOT
         target = p if p.is_absolute() else (base / p)
+        if glob.has_magic(str(value)):
+            matched = sorted(Path(m) for m in glob.glob(str(target), recursive=True) if Path(m).is_file())
+            if not matched:
+                problems.append(f"{where}: parameter {name!r}: no file matches {str(value)!r} (looked for {target})")
+                continue
+            inputs.extend(m.resolve() for m in matched)
+            if name in values and name in cli:
+                out[name] = str(target)
+            continue
         if not target.exists():
             looked = [str(target)]
             hint = ""
@@ -165,7 +178,7 @@ def _resolve_paths(model: type[NotebookParams], values: dict[str, Any], cli: set
                             f"{', '.join(dict.fromkeys(looked))}{hint}")
             continue
         target = target.resolve()
-        inputs.append(target)
+        inputs.extend(sorted(f for f in target.rglob("*") if f.is_file()) if target.is_dir() else [target])
         if name in values:
             out[name] = str(target) if name in cli else values[name]
     return out, inputs, problems

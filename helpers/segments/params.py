@@ -14,7 +14,6 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from helpers.config import resolve_path
 from helpers.params import NotebookParams, data_path
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -44,9 +43,9 @@ class Params(NotebookParams):
 
     NOTEBOOK = "06_rfm_segments"
 
-    transactions_path: str = Field(
+    transactions_path: str = data_path(
         "data/raw/CDNOW_master.txt",
-        description="purchases: a CDNOW-layout text file (amounts in USD), a CSV following the transactions "
+        "purchases: a CDNOW-layout text file (amounts in USD), a CSV following the transactions "
                     "contract, a Parquet file or glob or folder, or a database URL such as "
                     "duckdb:///path/shop.duckdb")
     transactions_table: str = Field(
@@ -102,13 +101,10 @@ class Params(NotebookParams):
     @field_validator("transactions_path")
     @classmethod
     def _transactions_path(cls, value: str) -> str:
-        # not a data_path: a database URL is not a file, so the runner's existence check cannot
-        # apply; files (not globs) are checked here instead
-        text = value.strip()
-        if text == "":
+        # a data path: the runner checks that a file, folder or glob exists before any kernel starts
+        # (relative command-line paths from the current directory) and skips database URLs
+        if value.strip() == "":
             raise ValueError("transactions_path must be a file path, a glob or a database URL, got empty text")
-        if not _URL.match(text) and not any(ch in text for ch in "*?[") and not resolve_path(text).exists():
-            raise ValueError(f"transactions_path = {value!r}: input file not found (looked at {resolve_path(text)})")
         return value
 
     @model_validator(mode="after")

@@ -102,3 +102,19 @@ def test_a_closed_pipe_prints_no_traceback():
     proc = subprocess.run(f"{sys.executable} -m helpers params 01_revenue_mix | head -1", shell=True,
                           capture_output=True, text=True)
     assert proc.stdout.startswith("name") and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_database_urls_are_left_to_the_loader_and_globs_and_folders_become_their_files(tiny_project, tmp_path):
+    specs = load_runs(tiny_project["runs"], tiny_project["notebooks"])
+    [job] = plan_jobs(specs, ["tiny"], cli_overrides={"input_path": "duckdb:///nowhere/shop.duckdb"})
+    assert job.inputs == ()  # not a file: nothing to check or hash here
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    for name in ("a.parquet", "b.parquet"):
+        (lake / name).write_bytes(b"x")
+    [job] = plan_jobs(specs, ["tiny"], cli_overrides={"input_path": str(lake / "*.parquet")})
+    assert job.inputs == (lake / "a.parquet", lake / "b.parquet")
+    [job] = plan_jobs(specs, ["tiny"], cli_overrides={"input_path": str(lake)})
+    assert job.inputs == (lake / "a.parquet", lake / "b.parquet")
+    with pytest.raises(OverrideError, match="no file matches"):
+        plan_jobs(specs, ["tiny"], cli_overrides={"input_path": str(lake / "*.csv")})

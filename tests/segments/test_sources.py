@@ -154,5 +154,12 @@ def test_params_accept_a_url_with_a_table_and_refuse_mismatches(files):
         Params(transactions_path=files["duckdb"][0])
     with pytest.raises(ValueError, match="transactions_table = 'tx' goes only with a database URL"):
         Params(transactions_table="tx")
-    with pytest.raises(ValueError, match="transactions_path = 'data/raw/none.txt': input file not found"):
-        Params(transactions_path="data/raw/none.txt")
+    # a missing file is refused by the runner before any kernel starts (a URL is left to the loader)
+    from helpers.params import OverrideError
+    from helpers.runner import load_runs, plan_jobs
+
+    with pytest.raises(OverrideError, match="parameter 'transactions_path': input file 'data/raw/none.txt' not found"):
+        plan_jobs(load_runs(), ["06_rfm_segments"], runs=["mine"], cli_overrides={"transactions_path": "data/raw/none.txt"})
+    [job] = plan_jobs(load_runs(), ["06_rfm_segments"], runs=["mine"],
+                      cli_overrides={"transactions_path": files["duckdb"][0], "transactions_table": "tx"})
+    assert all(not str(f).endswith(".duckdb") for f in job.inputs)  # the event log files only
