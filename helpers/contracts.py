@@ -190,7 +190,10 @@ class Schema:
             if col.allowed is not None:
                 rule = ", ".join(map(str, col.allowed))
             elif col.low is not None or col.high is not None:
-                rule = f"{'' if col.low is None else col.low} … {'' if col.high is None else col.high}"
+                if col.low is not None and 0 < col.low < 1e-6 and col.high is None:
+                    rule = "> 0"  # a tiny positive bound means "strictly positive"
+                else:
+                    rule = f"{'' if col.low is None else col.low} … {'' if col.high is None else col.high}"
             null = " (may be empty)" if col.nullable else ""
             lines.append(f"| `{col.name}` | {col.kind}{null} | {req} | {rule} | {col.description} |")
         if self.unique:
