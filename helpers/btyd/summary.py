@@ -49,6 +49,25 @@ def period_index(ts: pd.Timestamp, freq: str) -> int:
     return int(ts.year * 12 + ts.month - 1)
 
 
+def parse_observation_end(observation_end) -> pd.Timestamp:
+    """``observation_end`` as a timezone-naive timestamp, or :class:`ParameterError` naming it.
+
+    Examples
+    --------
+    >>> str(parse_observation_end("1998-06-30").date())
+    '1998-06-30'
+    """
+    try:
+        end_ts = pd.Timestamp(observation_end)
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(f"parameter 'observation_end' = {observation_end!r} is not a date "
+                             "like '1998-06-30'") from exc
+    if pd.isna(end_ts) or end_ts.tzinfo is not None:
+        raise ParameterError(f"parameter 'observation_end' = {observation_end!r} must be a "
+                             "timezone-naive date like '1998-06-30'")
+    return end_ts
+
+
 def period_start(index: int, freq: str) -> pd.Timestamp:
     """First day of the period with this :func:`period_index` (a Monday for weeks).
 
@@ -222,14 +241,7 @@ def summary_from_transactions(
     if observation_end is None:
         end_p = period_index(pd.Timestamp(dates.max()), freq)
     else:
-        try:
-            end_ts = pd.Timestamp(observation_end)
-        except (ValueError, TypeError) as exc:
-            raise ParameterError(f"parameter 'observation_end' = {observation_end!r} is not a date "
-                                 "like '1998-06-30'") from exc
-        if pd.isna(end_ts) or end_ts.tzinfo is not None:
-            raise ParameterError(f"parameter 'observation_end' = {observation_end!r} must be a "
-                                 "timezone-naive date like '1998-06-30'")
+        end_ts = parse_observation_end(observation_end)
         end_p = period_index(end_ts, freq)
         late = dates >= period_start(end_p + 1, freq)
         if after_end == "error" and late.any():

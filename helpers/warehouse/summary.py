@@ -16,8 +16,8 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from helpers.btyd.summary import parse_observation_end, period_start
 from helpers.btyd.summary import period_index as _period_index
-from helpers.btyd.summary import period_start
 from helpers.contracts import DataContractError
 from helpers.params import ParameterError
 from helpers.warehouse.sources import require_columns
@@ -88,14 +88,7 @@ def _end_period(t: ir.Table, date_col: str, observation_end, freq: str, after_en
     last = pd.Timestamp(stats["last"])
     if observation_end is None:
         return _period_index(last, freq), last
-    try:
-        end_ts = pd.Timestamp(observation_end)
-    except (ValueError, TypeError) as exc:
-        raise ParameterError(f"parameter 'observation_end' = {observation_end!r} is not a date "
-                             "like '1998-06-30'") from exc
-    if pd.isna(end_ts) or end_ts.tzinfo is not None:
-        raise ParameterError(f"parameter 'observation_end' = {observation_end!r} must be a "
-                             "timezone-naive date like '1998-06-30'")
+    end_ts = parse_observation_end(observation_end)
     end_p = _period_index(end_ts, freq)
     if after_end == "error" and last >= period_start(end_p + 1, freq):
         late = int(t.filter(t[date_col] >= period_start(end_p + 1, freq).to_pydatetime()).count().execute())
