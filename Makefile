@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 STAMP   := $(VENV)/.installed
 JOBS    ?=
 
-.PHONY: help venv reports test unit nbval lab bench synth lint strip freeze pdf browser clean
+.PHONY: help venv reports test unit nbval lab bench synth lint strip freeze pdf browser java clean
 
 help:
 	@echo "make reports   run every notebook and run in notebooks/runs.yaml -> reports/index.html"
@@ -40,7 +40,7 @@ venv: $(STAMP)
 reports: $(STAMP)
 	$(PY) -m helpers run $(if $(JOBS),-j $(JOBS))
 
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(VENV)/bin/ruff check helpers tests benchmarks notebooks
 	$(PY) -m pytest -p no:cacheprovider
 
@@ -56,6 +56,13 @@ browser:
 	  echo "installing Debian's chromium for the browser test ..."; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
 	  else echo "chromium not installed: the browser test will be skipped (apt-get install chromium)"; fi; }
+
+# Java 17 for the PySpark equivalence tests (installed when missing and we are root, as on CI).
+java:
+	@command -v java >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's openjdk-17-jre-headless for the Spark tests ..."; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
+	  else echo "java not installed: the Spark tests will be skipped (apt-get install openjdk-17-jre-headless)"; fi; }
 
 pdf: $(STAMP) browser
 	$(PY) -m helpers pdf

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIME_TYPE = "application/vnd.ecommerce-helpers.result+json"
 KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -58,7 +59,11 @@ def key(*parts: object) -> str:
 
 
 def _to_jsonable(name: str, value: Any) -> Any:
-    if isinstance(value, pd.DataFrame):
+    # pandas and numpy are looked up, not imported: a value can only be one of their types when
+    # they are already loaded, and the runner reads results before any kernel without them.
+    pd = sys.modules.get("pandas")
+    np = sys.modules.get("numpy")
+    if pd is not None and isinstance(value, pd.DataFrame):
         if len(value) > MAX_TABLE_ROWS:
             raise ValueError(
                 f"result {name!r}: a table of {len(value)} rows is too large to record "
@@ -69,13 +74,13 @@ def _to_jsonable(name: str, value: Any) -> Any:
             "columns": [str(c) for c in frame.columns],
             "data": [[_to_jsonable(name, v) for v in row] for row in frame.itertuples(index=False)],
         }
-    if isinstance(value, pd.Series):
+    if pd is not None and isinstance(value, pd.Series):
         return _to_jsonable(name, value.to_frame())
-    if isinstance(value, (bool, np.bool_)):
+    if isinstance(value, bool) or (np is not None and isinstance(value, np.bool_)):
         return bool(value)
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, int) or (np is not None and isinstance(value, np.integer)):
         return int(value)
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, float) or (np is not None and isinstance(value, np.floating)):
         f = float(value)
         if not math.isfinite(f):
             raise ValueError(
@@ -87,7 +92,7 @@ def _to_jsonable(name: str, value: Any) -> Any:
         return value
     if value is None:
         return None
-    if isinstance(value, pd.Timestamp):
+    if pd is not None and isinstance(value, pd.Timestamp):
         return value.isoformat()
     raise TypeError(
         f"result {name!r}: cannot record a value of type {type(value).__name__}; "
@@ -144,6 +149,8 @@ def recorded() -> dict[str, Any]:
 
 def results_frame() -> pd.DataFrame:
     """Scalars recorded so far as a two-column table (key, value), for display."""
+    import pandas as pd
+
     rows = [(k, v) for k, v in _recorded.items() if not isinstance(v, Mapping)]
     return pd.DataFrame(rows, columns=["key", "value"])
 
