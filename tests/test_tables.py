@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
-from helpers.tables import MISSING, format_value, table
+from helpers.tables import KINDS, MISSING, format_pvalue, format_sci, format_value, table
+
+#: e-notation as Python and pandas write it: 4.7e+11, 1e-09, 1.79e-38, 1.12e8.
+E_NOTATION = re.compile(r"\d[eE][+-]?\d")
 
 
 @pytest.mark.parametrize("value, kind, currency, expected", [
@@ -24,6 +29,27 @@ from helpers.tables import MISSING, format_value, table
     (float("nan"), "pct", None, MISSING),
     (pd.NaT, "date", None, MISSING),
     (None, "text", None, MISSING),
+    # money_auto picks M, B or T per value: 4.7e11 / 1e9 = 470.0 -> $470.0B; 38.2989e12 / 1e12 = 38.3 -> ₩38.3T
+    (4.7e11, "money_auto", "USD", "$470.0B"),
+    (38.2989e12, "money_auto", "KRW", "₩38.3T"),
+    (1_187e6, "money_auto", "USD", "$1.2B"),  # 1,187 million = 1.187 billion
+    (23.4e6, "money_auto", "USD", "$23.4M"),
+    (950.0, "money_auto", "USD", "$950"),
+    # number: a million and more with separators, below 0.001 three significant digits, never e-notation
+    (4.7e11, "number", None, "470,000,000,000"),
+    (1 / 1364.435, "number", None, "0.000733"),  # 0.00073290... -> 3 significant digits, 6 decimals
+    (1e-9, "number", None, "1.00×10⁻⁹"),
+    (1364.435, "number", None, "1,364.435"),
+    (float("inf"), "number", None, "∞"),
+    # p-values: 0.0234 -> 0.023; below 0.001 '< 0.001', or its size in powers of ten
+    (0.0234, "pvalue", None, "0.023"),
+    (1.79e-38, "pvalue", None, "< 0.001"),
+    (1.79e-38, "pvalue_exp", None, "1.79×10⁻³⁸"),
+    (1.03e-151, "pvalue_exp", None, "1.03×10⁻¹⁵¹"),
+    (0.0, "pvalue_exp", None, "< 10⁻³⁰⁷"),
+    (0.001, "pvalue", None, "0.001"),
+    (2.5e-7, "text", None, "2.50×10⁻⁷"),  # a float in a text column is not str()'d into '2.5e-07'
+    (2024.0, "text", None, "2024"),
 ])
 def test_format_value(value, kind, currency, expected):
     assert format_value(value, kind, currency) == expected
@@ -36,6 +62,42 @@ def test_bad_kinds_and_money_without_currency_are_refused():
         format_value(1.0, "money")
     with pytest.raises(ValueError, match=r"columns \['nope'\] are not in the frame"):
         table(pd.DataFrame({"a": [1]}), {"nope": "pct"})
+    with pytest.raises(ValueError, match=r"unknown column kind 'pval'"):
+        table(pd.DataFrame({"a": [0.1]}), {"a": "pval"})
+    with pytest.raises(ValueError, match=r"currency_column 'cur' is not in the frame"):
+        table(pd.DataFrame({"a": [1.0]}), {"a": "money"}, currency_column="cur")
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=rf"a p-value must be in \[0, 1\], got {bad}"):
+            format_value(bad, "pvalue")
+    with pytest.raises(ValueError, match="digits must be >= 1, got 0"):
+        format_sci(1.0, 0)
+
+
+def test_powers_of_ten_by_hand():
+    # 1.79e-38 = 1.79 x 10^-38; -2.5e12 to 2 digits = -2.5 x 10^12; 9.996e-5 rounds up to 1.00 x 10^-4
+    assert format_sci(1.79e-38) == "1.79×10⁻³⁸"
+    assert format_sci(-2.5e12, 2) == "−2.5×10¹²"
+    assert format_sci(9.996e-5) == "1.00×10⁻⁴"
+    assert format_pvalue(0.9999) == "1.000" and format_pvalue(1e-4, exact=True) == "1.00×10⁻⁴"
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in ("date", "month", "bool")])
+def test_no_kind_ever_writes_e_notation(kind):
+    values = [s * m * 10.0 ** e for e in range(-300, 301, 7) for m in (1.0, 4.7, 9.99) for s in (1, -1)]
+    if kind.startswith("pvalue"):
+        values = [abs(v) for v in values if abs(v) <= 1]
+    for v in values:
+        text = format_value(v, kind, "USD")
+        assert not E_NOTATION.search(text), (kind, v, text)
+
+
+def test_money_takes_each_rows_currency_from_a_column():
+    df = pd.DataFrame({"company": ["Amazon", "Coupang Corp"], "currency": ["USD", "KRW"],
+                       "lines_sum": [637_959e6, 38.2989e12]})
+    html = table(df, {"lines_sum": "money_auto"}, currency_column="currency").to_html()
+    # 637,959e6 / 1e9 = 638.0 -> $638.0B; 38.2989e12 / 1e12 = 38.3 -> ₩38.3T
+    assert "$638.0B" in html and "₩38.3T" in html
+    assert not E_NOTATION.search(html.split("</style>")[-1])
 
 
 def test_table_formats_by_column_and_hides_a_plain_index():
@@ -44,9 +106,10 @@ def test_table_formats_by_column_and_hides_a_plain_index():
                        "day": pd.to_datetime(["2025-08-30", "2025-09-01"]), "x": [1.118891e8, float("nan")]})
     html = table(df, {"share": "pct", "amount": "money_b"}, currency="USD", caption="Mix, FY2024",
                  headers={"amount": "net sales (USD)"}).to_html()
-    for text in ("38.7%", "$247.0B", "yes", "no", "2025-08-30", "Mix, FY2024", "net sales (USD)", MISSING, "1.12e8"):
+    for text in ("38.7%", "$247.0B", "yes", "no", "2025-08-30", "Mix, FY2024", "net sales (USD)", MISSING,
+                 "111,889,100"):
         assert text in html, text
-    for raw in ("e+08", "NaN", "00:00:00", "True", "0.387218"):
+    for raw in ("e+08", "1.12e8", "NaN", "00:00:00", "True", "0.387218"):
         assert raw not in html, raw
     assert ">0<" not in html  # no 0..n index column
     assert df.loc[0, "share"] == 0.387218  # the frame is not changed
