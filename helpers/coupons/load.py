@@ -38,7 +38,8 @@ QUALITY_RULES = (
 
 #: Checks of the periods around the campaign (rows counted in the quality table; fallbacks stated).
 WINDOW_RULES = (
-    ("orders", "outside_windows", "an audience order before the pre-period or after the post-period"),
+    ("orders", "outside_windows", "an audience order before the pre-period or after the post-period (or the "
+     "`curve_days` the post-window curve follows, if longer)"),
     ("orders", "pre_period_short", "the orders cover fewer pre-period days than `pre_days` asks"),
     ("orders", "post_period_short", "the orders cover fewer post-period days than `post_days` asks"),
 )
@@ -88,11 +89,14 @@ def campaign_window(batches: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def restrict_to_windows(orders: pd.DataFrame, audience: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
-                        pre_days: int, post_days: int) -> tuple[pd.DataFrame, Windows, pd.DataFrame]:
+                        pre_days: int, post_days: int,
+                        keep_days: int = 0) -> tuple[pd.DataFrame, Windows, pd.DataFrame]:
     """Drop audience orders outside every period; measure the periods the data cover.
 
     Returns the kept orders, the observed :class:`~helpers.coupons.windows.Windows` and the rows of
     :data:`WINDOW_RULES` for the quality table (a shorter period than asked is a stated fallback).
+    Orders up to ``max(post_days, keep_days)`` days after the campaign are kept (the post-window
+    curve follows them); the windows and the verdict use ``post_days``.
 
     Examples
     --------
@@ -105,9 +109,10 @@ def restrict_to_windows(orders: pd.DataFrame, audience: pd.DataFrame, start: pd.
     day = pd.Timedelta(days=1)
     mine = orders["customer_id"].isin(audience["customer_id"])
     t = orders["ordered_at"]
-    outside = mine & ((t < start - pre_days * day) | (t >= end + (post_days + 1) * day))
+    outside = mine & ((t < start - pre_days * day) | (t >= end + (max(post_days, keep_days) + 1) * day))
     kept = orders[~outside].reset_index(drop=True)
-    windows = observed_windows(kept[kept["customer_id"].isin(audience["customer_id"])], start, end,
+    in_post = kept["ordered_at"] < end + (post_days + 1) * day
+    windows = observed_windows(kept[kept["customer_id"].isin(audience["customer_id"]) & in_post], start, end,
                                pre_days, post_days)
     pre_note = next((n for n in windows.notes if "pre-period" in n), "")
     post_note = next((n for n in windows.notes if "post-period" in n), "")
@@ -176,7 +181,8 @@ def load_campaign(p: Params) -> CampaignData:
     if audience.empty:
         raise DataContractError(f"{paths['audience_path']}: no rows for campaign_id {p.campaign_id!r}")
     start, end = campaign_window(batches)
-    orders, windows, window_quality = restrict_to_windows(orders, audience, start, end, p.pre_days, p.post_days)
+    orders, windows, window_quality = restrict_to_windows(orders, audience, start, end, p.pre_days, p.post_days,
+                                                          p.curve_days)
     quality = pd.concat([quality.assign(fallback=False), window_quality], ignore_index=True)
     truth = None
     if truth_path is not None:

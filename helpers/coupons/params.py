@@ -61,3 +61,9 @@ class Params(NotebookParams):
     n_boot: int = Field(2000, ge=200, le=20_000, description="bootstrap resamples for the interval")
     confidence: float = Field(0.95, ge=0.5, le=0.999, description="confidence level of the interval, share")
     seed: int = Field(7, ge=0, description="random seed of the bootstrap")
+    curve_days: int = Field(42, ge=0, le=365, description="days after the campaign the cumulative targeted - "
+                            "holdout curve follows, where the orders reach (checks the post window)")
+    target_mde_roi: float = Field(1.0, gt=0, le=100, description="ROI difference the next campaign's holdout "
+                                  "should detect (80% power), for the holdout-size advice")
+    design_holdout_share: float | None = Field(0.25, gt=0, lt=1, description="holdout share the split was "
+                                               "designed with (sample-ratio test); None if unknown")

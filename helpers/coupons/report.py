@@ -15,6 +15,9 @@ from typing import Any
 import pandas as pd
 
 from helpers import plots, privacy
+from helpers.coupons.checks import randomisation_check
+from helpers.coupons.design import holdout_for_mde, mde_roi, scale_for_mde
+from helpers.coupons.features import Features, pre_features
 from helpers.coupons.load import CampaignData, campaign_window
 from helpers.coupons.metrics import (
     BREAKDOWNS,
@@ -28,8 +31,8 @@ from helpers.coupons.params import Params
 from helpers.coupons.windows import (
     breakeven_verdict,
     customer_windows,
-    holdout_needed,
     incremental_effects,
+    post_window_curve,
 )
 from helpers.results import record
 from helpers.tables import table
@@ -48,10 +51,12 @@ SUMMARY_KEYS = ("collected", "collection_rate", "usage_rate", "effective_usage_r
 
 #: The verdict (recorded label), from where the interval lies relative to break-even.
 VERDICTS = {"above": "pays off", "below": "does not pay off",
-            "not clearly above or below": "cannot tell at this sample size"}
+            "not clearly above or below": "cannot tell at this sample size",
+            "check_failed": "no verdict: the holdout failed the randomisation check"}
 #: The verdict as a sentence.
 VERDICT_SENTENCES = {"above": "The coupons pay off", "below": "The coupons do not pay off",
-                     "not clearly above or below": "At this sample size we cannot tell whether the coupons pay off"}
+                     "not clearly above or below": "At this sample size we cannot tell whether the coupons pay off",
+                     "check_failed": "No verdict: the holdout failed the randomisation check"}
 
 #: Power of the holdout-size calculation.
 POWER = 0.8
@@ -74,6 +79,9 @@ class Review:
     effects: dict[str, Any]
     comparison: pd.DataFrame
     decision: dict[str, Any]
+    features: Features
+    checks: dict[str, Any]
+    post_window: dict[str, Any]
 
     @property
     def headline(self) -> pd.Series:
@@ -121,9 +129,15 @@ def review(data: CampaignData, p: Params) -> Review:
                                   mode=p.holdout_mode, n_boot=p.n_boot, confidence=p.confidence, seed=p.seed,
                                   min_holdout=p.min_holdout)
     comparison = _comparison(summary, effects["estimates"], data.truth, p.roi_basis)
-    decision = _decide(effects, cost, breakeven, p)
+    features = pre_features(od, data.audience, windows)
+    checks = randomisation_check(features, p.design_holdout_share)
+    decision = _decide(effects, cost, breakeven, p, checks)
+    adjust = effects["cuped_applied"]
+    curve = post_window_curve(od[od["customer_id"].isin(data.audience["customer_id"])], data.audience, windows,
+                              p.curve_days, pre_paid=customers["pre_paid"].to_numpy() if adjust else None,
+                              n_boot=min(p.n_boot, 1000), confidence=p.confidence, seed=p.seed)
     return Review(data, p, start, end, summary, breakdowns, aliased_dimensions(b), collection_by_channel(b, ev),
-                  economics, customers, effects, comparison, decision)
+                  economics, customers, effects, comparison, decision, features, checks, curve)
 
 
 def _comparison(summary: pd.DataFrame, est: pd.DataFrame, truth: pd.DataFrame | None, basis: str) -> pd.DataFrame:
@@ -142,22 +156,26 @@ def _comparison(summary: pd.DataFrame, est: pd.DataFrame, truth: pd.DataFrame | 
     return pd.DataFrame(rows, columns=["measure", "roi", "low", "high"]).set_index("measure")
 
 
-def _decide(effects: dict[str, Any], cost: float, breakeven: float, p: Params) -> dict[str, Any]:
+def _decide(effects: dict[str, Any], cost: float, breakeven: float, p: Params,
+            checks: dict[str, Any]) -> dict[str, Any]:
     est = effects["estimates"]
     net = p.roi_basis == "net"
     row = est.loc["incremental_roi" if net else "incremental_roi_in_window"]
     where = breakeven_verdict(float(row["low"]), float(row["high"]), breakeven)
+    if checks["status"] == "stop":  # a broken holdout measures nothing: the interval is not evidence
+        where = "check_failed"
     sd = effects["sd"]
     suffix = "" if net else "_in_window"
-    needed = None
-    if where == "not clearly above or below":
-        n = holdout_needed(sd["targeted" + suffix], sd["holdout" + suffix], effects["n"]["targeted"], cost,
-                           float(row["estimate"]), breakeven, p.confidence, POWER)
-        needed = n if math.isfinite(n) else None
+    n_t, n_h = effects["n"]["targeted"], effects["n"]["holdout"]
+    mde = mde_roi(sd["targeted" + suffix], sd["holdout" + suffix], n_t, n_h, cost, p.confidence, POWER)
+    needed = holdout_for_mde(sd["targeted" + suffix], sd["holdout" + suffix], n_t, cost, p.target_mde_roi,
+                             p.confidence, POWER)
     return {"basis": p.roi_basis, "roi": float(row["estimate"]), "low": float(row["low"]),
             "high": float(row["high"]), "breakeven": breakeven, "where": where, "verdict": VERDICTS[where],
             "prob_profitable": effects["prob_profitable" if net else "prob_profitable_in_window"],
-            "holdout_needed": needed, "holdout_now": effects["n"]["holdout"]}
+            "mde_roi": mde, "target_mde_roi": p.target_mde_roi,
+            "holdout_needed": needed if math.isfinite(needed) else None,
+            "scale_needed": scale_for_mde(mde, p.target_mde_roi), "holdout_now": n_h}
 
 
 def _finite(value: Any) -> Any:
@@ -186,6 +204,13 @@ def record_results(r: Review) -> dict[str, Any]:
         "verdict": d["verdict"],
         "holdout_needed": d["holdout_needed"],
         "collection_rate_collected": collected,
+        "prob_profitable_label": "share of bootstrap draws above break-even (about 1 - one-sided p)",
+        "srm_p": r.checks["srm_p"], "balance.max_std_diff": r.checks["max_std_diff"],
+        "randomisation_check": r.checks["status"],
+        "mde_roi": d["mde_roi"], "target_mde_roi": d["target_mde_roi"], "scale_needed": d["scale_needed"],
+        "post_window.flat_day": r.post_window["flat_day"],
+        "post_window.flat_before_end": r.post_window["flat_before_end"],
+        "post_window.days_observed": r.post_window["days_observed"],
         "aliased_breakdowns": "; ".join(f"{i}={a}" for i, a in r.aliases["aliased_with"].items() if a),
     })
     for measure, key in (("incremental_roi_in_window", "incremental_roi_in_window"),
@@ -195,6 +220,10 @@ def record_results(r: Review) -> dict[str, Any]:
                          ("incremental_new_buyers", "incremental_new_buyers")):
         out[key] = est.loc[measure, "estimate"]
         out[f"{key}_low"], out[f"{key}_high"] = est.loc[measure, "low"], est.loc[measure, "high"]
+    for row in r.post_window["curve"].itertuples():
+        if row.checkpoint:
+            for part, value in (("", row.estimate), ("_low", row.low), ("_high", row.high)):
+                out[f"post_window.day_{row.day}{part}"] = float(value)
     out = {k: (_finite(v) if isinstance(v, float) else v) for k, v in out.items()}
     for name, value in out.items():
         record(name, value)
@@ -321,17 +350,31 @@ def verdict_sentence(r: Review) -> str:
     """The decision in one plain sentence, with its probability and, if needed, the holdout that would tell."""
     d, p = r.decision, r.params
     which = "net incremental ROI (campaign and post window)" if d["basis"] == "net" else "in-window incremental ROI"
+    if d["where"] == "check_failed":
+        return (f"**{VERDICT_SENTENCES[d['where']]}** ({'; '.join(r.checks['reasons'])}). The {which} of "
+                f"{d['roi']:.2f} is not evidence until the split is explained.")
     text = (f"**{VERDICT_SENTENCES[d['where']]}.** The {which} is {d['roi']:.2f} ({p.confidence:.0%} interval "
-            f"{d['low']:.2f}–{d['high']:.2f}) against a break-even of {d['breakeven']:.2f}; the probability that "
-            f"it exceeds break-even is {plots.format_pct(d['prob_profitable'])}.")
+            f"{d['low']:.2f}–{d['high']:.2f}) against a break-even of {d['breakeven']:.2f}; "
+            f"{plots.format_pct(d['prob_profitable'])} of the bootstrap draws lie above break-even (about one "
+            "minus a one-sided p-value, not the probability that the coupons pay off).")
     if d["where"] == "not clearly above or below":
-        if d["holdout_needed"] is not None:
-            text += (f" A holdout of about {d['holdout_needed']:,.0f} customers (now {d['holdout_now']:,}) would "
-                     f"tell, with {POWER:.0%} power at the observed variance.")
-        else:
-            text += (" No holdout size would tell at this campaign's size: the targeted group's own noise is "
-                     "larger than the margin to break-even.")
+        text += " " + design_sentence(r)
+    if r.checks["status"] == "flag":
+        text += f" Caution: {'; '.join(r.checks['reasons'])}."
     return text
+
+
+def design_sentence(r: Review) -> str:
+    """What this holdout design can detect, and the holdout (or audience) a chosen difference needs."""
+    d, p = r.decision, r.params
+    text = (f"This design detects an ROI difference of {d['mde_roi']:.2f} or more (minimum detectable "
+            f"difference at {POWER:.0%} power, {p.confidence:.0%} level, from the outcome's variance, not the "
+            f"observed effect). To detect `target_mde_roi` = {d['target_mde_roi']:.2f}, ")
+    if d["holdout_needed"] is not None:
+        text += f"a holdout of {d['holdout_needed']:,.0f} customers (now {d['holdout_now']:,}) would do"
+    else:
+        text += "no holdout size would do at this targeted size (the targeted group's own noise is too large)"
+    return text + f"; growing both groups {d['scale_needed']:,.1f}-fold at the same split would."
 
 
 def answer_markdown(r: Review) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -320,37 +319,110 @@ def incremental_effects(cw: pd.DataFrame, coupon_cost: float, breakeven: float, 
     }
 
 
-def holdout_needed(sd_targeted: float, sd_holdout: float, n_targeted: int, coupon_cost: float, roi: float,
-                   breakeven: float, confidence: float = 0.95, power: float = 0.8) -> float:
-    """Holdout size at which the net ROI interval would exclude break-even (with ``power``).
+#: Days after the campaign at which the cumulative difference is reported (where the data reach).
+CHECKPOINTS = (7, 14, 28, 42)
 
-    Returns ``inf`` when no holdout size suffices at this targeted size (the targeted side's own
-    noise is already too large) and ``nan`` when the estimate sits exactly at break-even.
+
+def post_window_curve(orders: pd.DataFrame, audience: pd.DataFrame, windows: Windows, horizon: int, *,
+                      pre_paid: np.ndarray | None = None, n_boot: int = 1000, confidence: float = 0.95,
+                      seed: int = 0) -> dict:
+    """Cumulative targeted − holdout paid amount by day after the campaign, its band and where it flattens.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Clean ``coupon_orders`` of the audience (only ``paid`` orders count), covering up to
+        ``horizon`` days after the campaign where the data reach.
+    audience : DataFrame
+        ``customer_id, group`` of one campaign.
+    windows : Windows
+        The campaign's periods (``start``, ``end``).
+    horizon : int
+        Days after the campaign to follow (>= 0); the curve stops at the last day with an order.
+    pre_paid : ndarray, optional
+        Pre-period spend per audience customer (audience order): the CUPED covariate, as for the verdict.
+    n_boot, confidence, seed
+        Bootstrap of the band (customers resampled within each group).
+
+    Returns
+    -------
+    dict
+        ``curve`` (DataFrame: ``day`` 0..D after the campaign end, ``estimate, low, high`` in currency,
+        ``checkpoint`` True at 7/14/28/42 and D), ``days_observed`` (D), ``flat_day`` and
+        ``flat_before_end`` (False when the curve still moves at the end of the data).
+
+    Raises
+    ------
+    ParameterError
+        ``horizon`` < 0.
 
     Notes
     -----
-    With :math:`d = |\\widehat{ROI} - b|\\,C / N_T` (the margin per targeted customer) and
-    :math:`z = z_{1-\\alpha/2} + z_{power}`, the interval excludes :math:`b` when
-    :math:`z^2 (s_T^2/n_T + s_H^2/n_H) \\le d^2`, i.e.
+    With :math:`C_i(d)` the paid amount of customer :math:`i` from the campaign start to :math:`d` days
+    after its end, :math:`\\Delta(d) = N_T(\\bar C_T(d) - \\bar C_H(d))` (CUPED-adjusted when
+    ``pre_paid`` is given). It falls after the campaign while pulled-forward purchases are missing,
+    then flattens. The flattening day is the first checkpoint :math:`d \\in \\{0, 7, 14, 28, 42, D\\}` from
+    which the change to the end of the data, :math:`D`, is indistinguishable from zero (walked back from
+    :math:`D`; checkpoints rather than every day, so that 40 daily tests do not find a change by chance):
 
-    .. math:: n_H \\ge s_H^2 / (d^2/z^2 - s_T^2/n_T)
+    .. math:: d^* = \\min\\{d : 0 \\in \\mathrm{CI}(\\Delta(D) - \\Delta(d'))\\ \\forall
+              \\text{checkpoints } d' \\ge d\\}
+
+    so a post window of :math:`d^*` days catches the whole dip the data can see.
 
     Examples
     --------
-    A margin of 100 per targeted customer, sd 100 on both sides, 10,000 targeted:
-    100^2 / 2.80^2 - 100^2 / 10,000 = 1,274.5, so 100^2 / 1,274.5 -> 8 holdout customers.
-
-    >>> holdout_needed(100.0, 100.0, 10_000, 1_000_000.0, 5.0, 4.0)
-    8.0
+    >>> od = pd.DataFrame({"customer_id": ["a", "b"], "status": ["paid", "paid"], "paid_amount": [10.0, 4.0],
+    ...                    "ordered_at": pd.to_datetime(["2026-03-02 10:00", "2026-03-04 10:00"])})
+    >>> aud = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "group": ["targeted", "targeted", "holdout", "holdout"]})
+    >>> w = Windows(*pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-02", "2026-03-04"]), 1, 2)
+    >>> post_window_curve(od, aud, w, 2, n_boot=100)["curve"]["estimate"].tolist()
+    [10.0, 10.0, 14.0]
     """
-    d = abs(roi - breakeven) * coupon_cost / n_targeted
-    if d == 0:
-        return math.nan
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2) + NormalDist().inv_cdf(power)
-    room = d * d / (z * z) - sd_targeted ** 2 / n_targeted
-    if room <= 0:
-        return math.inf
-    return float(math.ceil(sd_holdout ** 2 / room))
+    contracts.require_number("horizon", horizon, low=0, integer=True)
+    day = pd.Timedelta(days=1)
+    paid = orders[(orders["status"] == "paid") & (orders["ordered_at"] >= windows.start)
+                  & (orders["ordered_at"] < windows.end + (horizon + 1) * day)]
+    last = paid["ordered_at"].max() if len(paid) else windows.end
+    d_obs = int(min(horizon, max(0, (last.normalize() - windows.end) // day)))
+    ids = audience["customer_id"].reset_index(drop=True)
+    pos = pd.Series(np.arange(len(ids)), index=ids)
+    paid = paid[paid["customer_id"].isin(pos.index)]
+    col = np.clip(((paid["ordered_at"].dt.normalize() - windows.end) // day).to_numpy(), 0, None)
+    keep = col <= d_obs
+    daily = np.zeros((len(ids), d_obs + 1))
+    np.add.at(daily, (pos[paid["customer_id"]].to_numpy()[keep], col[keep].astype(int)),
+              paid["paid_amount"].to_numpy(dtype=float)[keep])
+    cum = np.cumsum(daily, axis=1)
+    t_mask = (audience["group"] == "targeted").to_numpy()
+    n_t, n_h = int(t_mask.sum()), int((~t_mask).sum())
+    x = np.zeros(len(ids)) if pre_paid is None else np.asarray(pre_paid, dtype=float)
+    adjust = pre_paid is not None and x.std() > 0
+    y_t, y_h, x_t, x_h = cum[t_mask], cum[~t_mask], x[t_mask], x[~t_mask]
+    est = _effects(_group_sums(np.ones((1, n_t)), y_t, x_t), _group_sums(np.ones((1, n_h)), y_h, x_h), n_t,
+                   adjust)[0]
+    rng = np.random.default_rng(seed)
+    draws = []
+    for lo in range(0, n_boot, 250):
+        k = min(250, n_boot - lo)
+        st = _group_sums(_boot_counts(rng, n_t, k), y_t, x_t)
+        sh = _group_sums(_boot_counts(rng, n_h, k), y_h, x_h)
+        draws.append(_effects(st, sh, n_t, adjust))
+    draws = np.vstack(draws)
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
+    flat = d_obs
+    rest = draws[:, [d_obs]] - draws  # change from day d to the end of the data, per draw
+    rest_low, rest_high = np.quantile(rest, [alpha, 1 - alpha], axis=0)
+    marks = sorted({0, d_obs, *(c for c in CHECKPOINTS if c <= d_obs)})
+    for d in reversed(marks):  # walk back over the checkpoints while the rest of the change is still noise
+        if rest_low[d] > 0 or rest_high[d] < 0:
+            break
+        flat = d
+    days = np.arange(d_obs + 1)
+    curve = pd.DataFrame({"day": days, "estimate": est, "low": low, "high": high,
+                          "checkpoint": np.isin(days, CHECKPOINTS) | (days == d_obs)})
+    return {"curve": curve, "days_observed": d_obs, "flat_day": int(flat), "flat_before_end": flat < d_obs}
 
 
 def daily_paid(orders: pd.DataFrame, audience: pd.DataFrame, windows: Windows) -> pd.DataFrame:

@@ -15,14 +15,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.coupons.windows import customer_windows, incremental_effects, observed_windows
+from helpers.coupons.windows import (
+    customer_windows,
+    incremental_effects,
+    observed_windows,
+    post_window_curve,
+)
 
 START, END = pd.Timestamp("2026-05-04"), pd.Timestamp("2026-05-10")
 PRE, DAYS, POST = 28, 7, 14
 
 
-def world(seed: int, n: int = 2000, holdout_share: float = 0.1, pull: float = 0.3) -> dict:
-    """Orders of ``n`` customers over pre, campaign and post; truth = sum over targeted of y(1) - y(0)."""
+def world(seed: int, n: int = 2000, holdout_share: float = 0.1, pull: float = 0.3, post: int = POST,
+          pull_days: int | None = None) -> dict:
+    """Orders of ``n`` customers over pre, campaign and ``post`` days; truth = sum over targeted of y(1) - y(0).
+
+    Purchases up to ``pull_days`` after the campaign (default: the whole post period) can be pulled forward.
+    """
+    pull_days = post if pull_days is None else pull_days
     rng = np.random.default_rng(seed)
     n_h = int(round(n * holdout_share))
     holdout = rng.permutation(np.arange(n) < n_h)
@@ -32,12 +42,12 @@ def world(seed: int, n: int = 2000, holdout_share: float = 0.1, pull: float = 0.
     extra = np.where(responds, rng.gamma(2.0, 0.6, n), 0.0)  # extra campaign orders expected, heterogeneous
     rows = []  # customer, day offset (float, days from START), paid, world (0 = both, 1 = coupon only)
     for i in range(n):
-        k = rng.poisson(rate[i] * (PRE + DAYS + POST))
-        t = rng.uniform(-PRE, DAYS + POST, k)
+        k = rng.poisson(rate[i] * (PRE + DAYS + post))
+        t = rng.uniform(-PRE, DAYS + post, k)
         amt = value[i] * rng.lognormal(0.0, 0.5, k)
         treated = not holdout[i]
         for tj, aj in zip(t, amt, strict=True):
-            moved = treated and tj >= DAYS and rng.random() < pull
+            moved = treated and DAYS <= tj < DAYS + pull_days and rng.random() < pull
             rows.append((i, tj, aj, 0, False))  # world 0 keeps the order where it was
             rows.append((i, rng.uniform(0, DAYS) if moved else tj, aj * (0.9 if moved else 1.0), 1, moved))
         if treated:
@@ -101,3 +111,28 @@ def test_cuped_narrows_the_interval_on_the_independent_world() -> None:
     with_c, without = estimate(w, seed=3), estimate(w, seed=3, cuped=False)
     assert with_c["cuped_applied"] and with_c["width_cuped"] < without["width_cuped"]
     assert with_c["cuped_variance_reduction"] > 0.05
+
+
+def test_a_dip_beyond_the_default_window_is_found_by_the_post_window_curve() -> None:
+    """Pull-forward from up to 35 days after the campaign, orders for 42: the 14-day net overstates the effect."""
+    w = world(5, n=6000, holdout_share=0.3, pull=0.5, post=42, pull_days=35)
+    win = observed_windows(w["orders"], START, END, PRE, POST)
+    cw = customer_windows(w["orders"], w["audience"], win, 0.2)
+    net14 = incremental_effects(cw, 1.0, 0.0, n_boot=300, seed=2)["estimates"].loc["incremental_paid"]
+    assert net14["low"] > w["truth_net"]  # the default window misses the long dip
+    curve = post_window_curve(w["orders"], w["audience"], win, 42, pre_paid=cw["pre_paid"].to_numpy(),
+                              n_boot=300, seed=2)
+    assert curve["days_observed"] == 42 and curve["flat_day"] > POST  # flattens after the default window
+    last = curve["curve"].iloc[-1]
+    assert last["low"] <= w["truth_net"] <= last["high"]  # followed to the end, the curve covers the truth
+    print(f"long dip: flat day {curve['flat_day']}, 14-day net {net14['estimate']:,.0f} vs truth {w['truth_net']:,.0f}")
+
+
+@pytest.mark.parametrize("seed", [6, 7, 8, 9])
+def test_the_curve_flattens_inside_the_window_when_the_dip_is_short(seed) -> None:
+    w = world(seed, n=6000, holdout_share=0.3, pull=0.5, post=42, pull_days=5)
+    win = observed_windows(w["orders"], START, END, PRE, POST)
+    cw = customer_windows(w["orders"], w["audience"], win, 0.2)
+    curve = post_window_curve(w["orders"], w["audience"], win, 42, pre_paid=cw["pre_paid"].to_numpy(),
+                              n_boot=300, seed=2)
+    assert curve["flat_day"] <= POST and curve["flat_before_end"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +12,6 @@ from helpers.coupons.windows import (
     breakeven_verdict,
     customer_windows,
     daily_paid,
-    holdout_needed,
     incremental_effects,
     observed_windows,
 )
@@ -123,13 +120,6 @@ def test_bad_inputs_are_refused(frame, kw, match) -> None:
     args = {"coupon_cost": 40.0, "breakeven": 1.0, "n_boot": 200, **kw}
     with pytest.raises((DataContractError, ParameterError), match=match):
         incremental_effects(frame, **args)
-
-
-def test_holdout_needed() -> None:
-    # margin d = 1 x 1e6 / 1e4 = 100 per targeted; z = 1.960 + 0.842; 100^2 / (100^2 / z^2 - 1) = 7.8 -> 8
-    assert holdout_needed(100.0, 100.0, 10_000, 1e6, 5.0, 4.0) == 8.0
-    assert holdout_needed(100.0, 100.0, 10_000, 1e6, 4.0, 4.0) != holdout_needed(100.0, 100.0, 10_000, 1e6, 4.0, 4.0)
-    assert math.isinf(holdout_needed(5_000.0, 100.0, 100, 1e3, 5.0, 4.0))  # the targeted noise alone is too big
 
 
 def test_daily_paid_is_per_customer_and_zero_filled() -> None:
