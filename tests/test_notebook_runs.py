@@ -133,6 +133,25 @@ def test_no_run_prints_warnings_into_its_report(batch):
     noisy = []
     for o in outcomes:
         nb = json.loads((reports / o.notebook / f"{o.run}.ipynb").read_text(encoding="utf-8"))
+def test_coupang_inc_growth_four_ways(batch):
+    """Coupang Inc 9M and FY2024 growth: reported / constant-currency / organic / organic constant-currency."""
+    reports, _ = batch
+    nine = read_results(reports / "01_revenue_mix" / "coupang_inc_9m.ipynb")
+    fy = read_results(reports / "01_revenue_mix" / "segments.ipynb")
+    rho = 1364.435 / 1306.7637  # KRW per USD 2024 / 2023 (data/raw/fx.csv) = 1.04413
+    # 9M (10-Q Q3-2024): 22,303 vs 17,822; Farfetch 9M-2024 revenue 1,187 (Q3-2024 release), left in USD:
+    # cc = ((22,303 - 1,187) * rho + 1,187) / 17,822 - 1 = +30.4%, with 21,116 / 22,303 = 94.7% treated as KRW
+    assert math.isclose(nine["coupang.total_yoy_constant_currency"], (21116 * rho + 1187) / 17822 - 1, rel_tol=1e-9)
+    assert math.isclose(nine["coupang.constant_currency_operating_share"], 21116 / 22303, rel_tol=1e-12)
+    assert math.isclose(nine["coupang.organic_yoy"], 21116 / 17822 - 1, rel_tol=1e-12)  # +18.5%
+    assert math.isclose(nine["coupang.organic_constant_currency_yoy"], 21116 * rho / 17822 - 1, rel_tol=1e-9)  # +23.7%
+    # FY2024: no full-year Farfetch figure, so organic growth is bounded by its 9M revenue (30,268 - 1,187 = 29,081)
+    assert "coupang.organic_yoy" not in fy and "coupang.organic_constant_currency_yoy" not in fy
+    assert math.isclose(fy["coupang.organic_yoy_upper_bound"], 29081 / 24383 - 1, rel_tol=1e-12)  # <= +19.3%
+    assert math.isclose(fy["coupang.organic_constant_currency_yoy_upper_bound"], 29081 * rho / 24383 - 1,
+                        rel_tol=1e-9)  # <= +24.5%
+
+
         for i, cell in enumerate(nb["cells"]):
             for out in cell.get("outputs", []):
                 if out.get("name") == "stderr":

@@ -7,12 +7,14 @@ What is where:
 * :mod:`~helpers.revenue.load` — loaders that validate on the way in; ``load_inputs`` checks the
   parameters that depend on the data.
 * :mod:`~helpers.revenue.metrics` — select, reconcile, map; share, YoY, CAGR, contribution.
-* :mod:`~helpers.revenue.fx` — conversion to the chosen currency, rates used.
+* :mod:`~helpers.revenue.fx` — conversion to the chosen currency, rates used, constant-currency growth.
+* :mod:`~helpers.revenue.events` — corporate events in view; organic growth (first year and stub).
+* :mod:`~helpers.revenue.growth` — the four growth rates combined; organic constant-currency growth.
 * :mod:`~helpers.revenue.status` / :mod:`~helpers.revenue.flags` — verification labels; figures
   shown that are not VERIFIED.
 * :mod:`~helpers.revenue.analysis` — ``analyse(p)``: the whole chain, one ``RevenueAnalysis``.
-* :mod:`~helpers.revenue.report` — tables, plain-text headline tables, prose, recorded results;
-  :mod:`~helpers.revenue.figures` — the figures.
+* :mod:`~helpers.revenue.report` — tables, plain-text headline tables, prose, recorded results
+  (growth pieces in :mod:`~helpers.revenue.growth_report`); :mod:`~helpers.revenue.figures` — the figures.
 
 Money: ``value`` is a figure in whole units of its reporting currency; ``amount_conv`` the same
 in the chosen currency. Growth is computed in the reporting currency; shares are currency-free.
@@ -37,7 +39,8 @@ from helpers.revenue.params import Params
 
 _LAZY = {"analyse": "analysis", "RevenueAnalysis": "analysis", "load_inputs": "load",
          "load_filings": "load", "load_mapping": "load", "load_fx": "load"}
-_MODULES = ("analysis", "figures", "flags", "fx", "load", "metrics", "report", "schemas", "status")
+_MODULES = ("analysis", "events", "figures", "flags", "fx", "growth", "growth_report", "load", "metrics", "report",
+            "schemas", "status")
 
 __all__ = ["Params", *_LAZY, *_MODULES]
 

@@ -10,6 +10,7 @@ from helpers.contracts import DataContractError
 from helpers.revenue.events import events_in_view, organic_growth
 from helpers.revenue.flags import not_verified
 from helpers.revenue.fx import constant_currency, convert, rates_used
+from helpers.revenue.growth import growth_summary, organic_constant_currency, unrestated_revenue
 from helpers.revenue.load import Inputs, load_inputs
 from helpers.revenue.metrics import (
     RECONCILE_TOLERANCE,
@@ -46,6 +47,8 @@ class RevenueAnalysis:
     constant_currency: pd.DataFrame
     events: pd.DataFrame
     organic: pd.DataFrame
+    organic_cc: pd.DataFrame
+    growth: pd.DataFrame
 
     @property
     def filings(self) -> pd.DataFrame:
@@ -76,7 +79,9 @@ def analyse(p: Params) -> RevenueAnalysis:
         conversion; ``excluded`` the rows left out by ``exclude_categories``;
         ``constant_currency`` reported against constant-currency growth
         (:func:`helpers.revenue.fx.constant_currency`); ``events`` the corporate events that
-        touch the lines shown and ``organic`` organic growth (:mod:`helpers.revenue.events`).
+        touch the lines shown and ``organic`` organic growth (:mod:`helpers.revenue.events`);
+        ``organic_cc`` organic constant-currency growth and ``growth`` the four growth rates per
+        company (:mod:`helpers.revenue.growth`).
 
     Raises
     ------
@@ -117,8 +122,11 @@ def analyse(p: Params) -> RevenueAnalysis:
     cats = category_metrics(rows, p.year)
     totals = total_metrics(rows, p.year)
     check = check_contributions(lines, totals)
-    cc = constant_currency(rows, inputs.fx, inputs.companies, p.year, fx_source=xsrc)
+    organic = organic_growth(inputs.events, rows, p.year, p.period)
+    cc = constant_currency(rows, inputs.fx, inputs.companies, p.year, fx_source=xsrc,
+                           unrestated=unrestated_revenue(organic, inputs.events, inputs.companies, p.year))
+    occ = organic_constant_currency(organic, cc)
     return RevenueAnalysis(p, inputs, rec, rows, excluded, lines, cats, totals, check,
                            share_history(rows), rates_used(rows), not_verified(rows), cc,
-                           events_in_view(inputs.events, rows, p.year),
-                           organic_growth(inputs.events, rows, p.year, p.period))
+                           events_in_view(inputs.events, rows, p.year), organic, occ,
+                           growth_summary(totals, cc, organic, occ))

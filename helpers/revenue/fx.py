@@ -6,6 +6,8 @@ shown in currency t is :math:`x \\cdot q_{t,y} / q_{c,y}` with :math:`q_{USD,y} 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from helpers.constants import CURRENCIES
@@ -121,7 +123,8 @@ def rates_used(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def constant_currency(rows: pd.DataFrame, fx: pd.DataFrame, companies: pd.DataFrame, year: int, *,
-                      fx_source: str = "fx_rates") -> pd.DataFrame:
+                      fx_source: str = "fx_rates",
+                      unrestated: Mapping[str, tuple[float, str]] | None = None) -> pd.DataFrame:
     """Reported growth beside constant-currency growth, for companies that earn in another currency.
 
     Parameters
@@ -137,14 +140,19 @@ def constant_currency(rows: pd.DataFrame, fx: pd.DataFrame, companies: pd.DataFr
         Focus fiscal year (growth from ``year - 1``).
     fx_source : str
         File name used in errors.
+    unrestated : mapping company -> (amount, what), optional
+        Revenue of ``year`` (reporting currency, whole units) known to be earned outside the
+        operating currency, left at its reported value; ``what`` names it in ``treated_as``.
 
     Returns
     -------
     DataFrame
         ``company, reporting_currency, operating_currency, total_yoy`` (reported, reporting
         currency), ``total_yoy_constant_currency``, ``fx_effect`` (reported minus constant, a
-        fraction), ``rate_prior, rate_year`` (operating units per reporting unit), ``status``
-        (weakest of the figures, both rates and the operating-currency row).
+        fraction), ``rate_prior, rate_year`` (operating units per reporting unit),
+        ``operating_share`` (share of ``year`` revenue restated as earned in the operating
+        currency), ``treated_as`` (the approximation, in words), ``other_currencies`` (from
+        ``also_earns_in``, comma-joined), ``status``.
 
     Raises
     ------
@@ -153,16 +161,17 @@ def constant_currency(rows: pd.DataFrame, fx: pd.DataFrame, companies: pd.DataFr
 
     Notes
     -----
-    With :math:`x_{i,t}` in reporting currency and :math:`r_t` operating units per reporting
-    unit in year t, each year is restated at one rate:
+    With :math:`T_t` the total in reporting currency, :math:`N_t` its part left unrestated and
+    :math:`r_t` operating units per reporting unit, this year's revenue at last year's rates is
 
     .. math::
-        g_{cc} = \\frac{\\sum_i x_{i,t}\\, r_t}{\\sum_i x_{i,t-1}\\, r_t \\cdot (r_{t-1}/r_t)} - 1
-               = \\frac{\\sum_i x_{i,t}\\, r_t}{\\sum_i x_{i,t-1}\\, r_{t-1}} - 1 ,
+        g_{cc} = \\frac{(T_t - N_t)\\, r_t / r_{t-1} + N_t}{T_{t-1}} - 1 ,
 
-    i.e. growth of the revenue as earned in the operating currency; it is the same whichever
-    single year's rate restates both years, because all revenue is taken as earned in the
-    operating currency. Rates are annual averages (an approximation for part-year periods).
+    which is :math:`T_t r_t / (T_{t-1} r_{t-1}) - 1` when all revenue is taken as earned in the
+    operating currency (:math:`N_t = 0`). No filing read splits revenue by currency, so the
+    share :math:`(T_t - N_t)/T_t` treated as the operating currency is an approximation, named in
+    ``treated_as`` with the other currencies of ``also_earns_in``. Rates are annual averages
+    (an approximation for part-year periods).
 
     Examples
     --------
@@ -174,10 +183,14 @@ def constant_currency(rows: pd.DataFrame, fx: pd.DataFrame, companies: pd.DataFr
     ...     "status": ["VERIFIED-1"]})
     >>> round(float(constant_currency(rows, fx, cos, 2024)["total_yoy_constant_currency"].iloc[0]), 4)
     0.144
+    >>> round(float(constant_currency(rows, fx, cos, 2024, unrestated={"G": (10.0, "x")})
+    ...             ["total_yoy_constant_currency"].iloc[0]), 4)
+    0.14
     """
     cols = ["company", "reporting_currency", "operating_currency", "total_yoy", "total_yoy_constant_currency",
-            "fx_effect", "rate_prior", "rate_year", "status"]
+            "fx_effect", "rate_prior", "rate_year", "operating_share", "treated_as", "other_currencies", "status"]
     info = companies.set_index("company")
+    unrestated = dict(unrestated or {})
     out = []
     for company, g in rows[rows["fiscal_year"].isin([year - 1, year])].groupby("company", sort=False):
         if company not in info.index or pd.isna(info.loc[company, "operating_currency"]):
@@ -189,10 +202,21 @@ def constant_currency(rows: pd.DataFrame, fx: pd.DataFrame, companies: pd.DataFr
         conv = convert(g, fx, op, fx_source=fx_source)
         prev, cur = (conv[conv["fiscal_year"] == y] for y in (year - 1, year))
         status = weakest_status([*conv["status"], *conv["rate_status"], info.loc[company, "status"]])
+        t_cur, t_prev = float(cur["value"].sum()), float(prev["value"].sum())
+        r_prior, r_year = float(prev["rate"].iloc[0]), float(cur["rate"].iloc[0])
+        n, what = unrestated.get(company, (0.0, ""))
+        share = (t_cur - n) / t_cur
+        also = info.loc[company, "also_earns_in"] if "also_earns_in" in info.columns else None
+        other = ", ".join(c.strip() for c in also.split(";") if c.strip()) if isinstance(also, str) else ""
+        words = f"{share:.1%} of {year} revenue treated as earned in {op}"
+        if other:
+            words += f" (including revenue in {other}: no filing read splits it by currency)"
+        if what:
+            words += f"; {what}"
         out.append({"company": company, "reporting_currency": reporting, "operating_currency": op,
-                    "total_yoy": cur["value"].sum() / prev["value"].sum() - 1,
-                    "total_yoy_constant_currency": cur["amount_conv"].sum() / prev["amount_conv"].sum() - 1,
-                    "rate_prior": float(prev["rate"].iloc[0]), "rate_year": float(cur["rate"].iloc[0]),
+                    "total_yoy": t_cur / t_prev - 1,
+                    "total_yoy_constant_currency": ((t_cur - n) * r_year / r_prior + n) / t_prev - 1,
+                    "rate_prior": r_prior, "rate_year": r_year, "operating_share": share, "treated_as": words, "other_currencies": other,
                     "status": status})
     frame = pd.DataFrame(out, columns=[c for c in cols if c != "fx_effect"])
     frame["fx_effect"] = frame["total_yoy"] - frame["total_yoy_constant_currency"]

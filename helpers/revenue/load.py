@@ -23,7 +23,9 @@ from helpers.revenue.schemas import COMPANIES, CORPORATE_EVENTS, FILINGS, FX_RAT
 UNIT_SCALE = {"one": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 #: Line slugs that would collide with the non-line result keys of a company.
 RESERVED_SLUGS = ("total", "total_yoy", "total_cagr", "category", "fx_rate",
-                  "total_yoy_constant_currency", "organic_yoy")
+                  "total_yoy_constant_currency", "organic_yoy", "organic_yoy_upper_bound",
+                  "organic_constant_currency_yoy", "organic_constant_currency_yoy_upper_bound",
+                  "constant_currency_operating_share")
 
 __all__ = ["UNIT_SCALE", "RESERVED_SLUGS", "Inputs", "load_filings", "load_mapping", "load_fx",
            "load_companies", "load_events", "load_inputs"]
@@ -146,6 +148,8 @@ def load_companies(path: str | Path, param: str = "companies_path") -> pd.DataFr
     """
     df = load_csv(path, COMPANIES, param=param)
     df["csv_line"] = np.arange(len(df)) + 2
+    if "also_earns_in" not in df.columns:
+        df["also_earns_in"] = None
     return df
 
 
@@ -162,7 +166,8 @@ def load_events(path: str | Path, param: str = "events_path") -> pd.DataFrame:
     ------
     ParameterError, DataContractError
         As :func:`helpers.contracts.load_csv`; also when ``announced`` is not ``YYYY-MM``, or a
-        row gives ``acquired_revenue`` without ``fiscal_year``, ``period``, ``currency`` and ``unit``.
+        row gives ``acquired_revenue`` without ``fiscal_year``, ``period``, ``currency`` and ``unit``,
+        or ``consolidated`` is not a ``YYYY-MM`` month of ``first_fiscal_year``.
 
     Examples
     --------
@@ -177,6 +182,17 @@ def load_events(path: str | Path, param: str = "events_path") -> pd.DataFrame:
         row = df[bad].iloc[0]
         raise DataContractError(f"{path} (corporate_events): column 'announced' must be YYYY-MM; line "
                                 f"{row['csv_line']} has {row['announced']!r}")
+    for col in ("consolidated", "earns_in"):
+        if col not in df.columns:
+            df[col] = None
+    month = df["consolidated"].notna()
+    bad = month & ~df["consolidated"].astype(str).str.fullmatch(r"(19|20|21)\d\d-(0[1-9]|1[0-2])")
+    bad |= month & ~bad & (df["consolidated"].astype(str).str[:4] != df["first_fiscal_year"].astype(str))
+    if bad.any():
+        row = df[bad].iloc[0]
+        raise DataContractError(f"{path} (corporate_events): column 'consolidated' must be a YYYY-MM month of "
+                                f"first_fiscal_year {row['first_fiscal_year']}; line {row['csv_line']} has "
+                                f"{row['consolidated']!r}")
     given = df["acquired_revenue"].notna()
     for col in ("fiscal_year", "period", "currency", "unit"):
         missing = given & df[col].isna()

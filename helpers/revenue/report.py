@@ -22,6 +22,15 @@ from helpers.revenue.figures import (
     figure_totals,
 )
 from helpers.revenue.flags import GROSS_NET_NOTE
+from helpers.revenue.growth_report import (
+    constant_currency_table,
+    events_table,
+    growth_markdown,
+    growth_records,
+    growth_table,
+    growth_text,
+    organic_table,
+)
 from helpers.revenue.metrics import excluded_counts, mapping_used
 from helpers.revenue.schemas import REVENUE_STATUSES
 from helpers.revenue.status import VERIFIED
@@ -31,7 +40,7 @@ __all__ = ["GROSS_NET_NOTE", "selection_markdown", "selected_table", "reconcilia
            "mapping_table", "rates_table", "flags_table", "lines_text", "categories_text",
            "caveat_markdown", "footnote", "interpretation", "result_records", "record_results",
            "recorded_markdown", "sanity_checks", "events_footnote", "growth_text", "growth_records",
-           "constant_currency_table", "events_table", "organic_table", "growth_markdown", "figure_shares", "figure_growth_vs_share",
+           "constant_currency_table", "events_table", "organic_table", "growth_markdown", "growth_table", "figure_shares", "figure_growth_vs_share",
            "figure_contributions", "figure_totals"]
 
 def selection_markdown(a: RevenueAnalysis) -> str:
@@ -53,19 +62,20 @@ def selected_table(a: RevenueAnalysis) -> Any:
     """The selected figures of the focus year and the year before, as reported (amount in `unit`)."""
     p = a.params
     d = a.rows.loc[a.rows["fiscal_year"] >= p.year - 1,
-                   ["company", "fiscal_year", "line", "category", "amount", "unit", "currency", "status"]]
-    return table(d.reset_index(drop=True), {"fiscal_year": "text", "amount": "number"},
-                 caption=f"Figures used for {p.year - 1} and {p.year}, as reported (amount in `unit` of "
-                         "`currency`)", headers={"fiscal_year": "fiscal year"})
+                   ["company", "fiscal_year", "line", "category", "value", "currency", "status"]]
+    return table(d.reset_index(drop=True), {"fiscal_year": "text", "value": "money_auto"},
+                 currency_column="currency",
+                 caption=f"Figures used for {p.year - 1} and {p.year}, as reported (in the reporting currency)",
+                 headers={"fiscal_year": "fiscal year", "value": "amount"})
 
 
 def reconciliation_table(a: RevenueAnalysis) -> Any:
     """Sum of the lines against the reported total, per company-year (whole units of the currency)."""
     d = a.reconciliation.drop(columns=["total_line"])
-    return table(d, {"fiscal_year": "text", "lines_sum": "number", "reported_total": "number",
-                     "gap": "number", "rel_gap": "pct", "ok": "bool"},
-                 caption="Lines against the reported total (whole units of the reporting currency; "
-                         "ok = gap within 0.1%)", decimals={"rel_gap": 3},
+    return table(d, {"fiscal_year": "text", "lines_sum": "money_auto", "reported_total": "money_auto",
+                     "gap": "money_auto", "rel_gap": "pct", "ok": "bool"}, currency_column="currency",
+                 caption="Lines against the reported total (reporting currency; ok = gap within 0.1%)",
+                 decimals={"rel_gap": 3},
                  headers={"lines_sum": "sum of lines", "reported_total": "reported total",
                           "rel_gap": "relative gap"})
 
@@ -294,103 +304,6 @@ def events_footnote(a: RevenueAnalysis) -> str:
     return "\n".join(out)
 
 
-def growth_records(a: RevenueAnalysis) -> dict[str, float]:
-    """``<company>.total_yoy_constant_currency`` and, where computable, ``<company>.organic_yoy``.
-
-    Examples
-    --------
-    >>> from helpers.revenue import Params, analyse
-    >>> r = growth_records(analyse(Params.build({"companies": ["Coupang"], "breakdown": "segment"})))
-    >>> round(r["coupang.total_yoy_constant_currency"], 3), "coupang.organic_yoy" in r
-    (0.296, False)
-    """
-    out = {key(r.company, "total_yoy_constant_currency"): float(r.total_yoy_constant_currency)
-           for r in a.constant_currency.itertuples(index=False)}
-    org = a.organic[(a.organic["level"] == "total") & a.organic["organic_yoy"].notna()]
-    for company, g in org.groupby("company", sort=False):
-        if len(g) == 1:  # one acquisition in the focus year; with several, the sum of A is not recorded
-            out[key(company, "organic_yoy")] = float(g["organic_yoy"].iloc[0])
-    return out
-
-
-def growth_text(a: RevenueAnalysis) -> str:
-    """Plain-text table: reported, constant-currency and organic growth of each company's total."""
-    parts = []
-    tot = a.totals[["company", "basis_currency", "total_yoy"]].rename(columns={"basis_currency": "reported_in"})
-    cc = a.constant_currency[["company", "operating_currency", "total_yoy_constant_currency"]]
-    org = a.organic.loc[a.organic["level"] == "total", ["company", "organic_yoy", "flag"]]
-    merged = tot.merge(cc, on="company", how="left").merge(org, on="company", how="left")
-    merged = merged.rename(columns={"total_yoy": "reported_yoy", "total_yoy_constant_currency": "cc_yoy"})
-    show = merged[["company", "reported_in", "reported_yoy", "operating_currency", "cc_yoy", "organic_yoy"]]
-    parts.append(show.round(4).astype(object).where(show.notna(), "-").to_string(index=False))
-    parts.append(textwrap.fill(
-        "* cc_yoy: growth at constant currency (each year restated at one rate, in the operating currency); "
-        "'-' where the company reports in the currency it earns in, or has none on file."
-        + ("" if a.params.period == "FY" else f" Rates are annual averages: an approximation for {a.params.period}."),
-        width=100, subsequent_indent="  "))
-    for r in merged.dropna(subset=["flag"]).itertuples(index=False):
-        if r.flag:
-            parts.append(textwrap.fill(f"* {r.company} organic_yoy {r.flag}.", width=100, subsequent_indent="  "))
-    if org.empty:
-        parts.append(textwrap.fill(
-            f"* organic_yoy: '-': no acquisition on file is first consolidated in {a.params.year}, so organic "
-            "growth equals reported growth as far as the events file knows.", width=100, subsequent_indent="  "))
-    return "\n".join(parts)
-
-
-def constant_currency_table(a: RevenueAnalysis) -> Any:
-    """Reported growth beside constant-currency growth (only companies earning in another currency)."""
-    cc = a.constant_currency
-    cap = ("Reported and constant-currency growth of the total (rates: operating units per reporting unit)"
-           if len(cc) else "No company shown reports in a currency other than the one it earns in (companies file)")
-    return table(cc, {"total_yoy": "pct", "total_yoy_constant_currency": "pct", "fx_effect": "pp",
-                      "rate_prior": "number", "rate_year": "number"}, caption=cap,
-                 headers={"total_yoy": "reported YoY", "total_yoy_constant_currency": "constant-currency YoY",
-                          "fx_effect": "currency effect", "rate_prior": f"rate {a.params.year - 1}",
-                          "rate_year": f"rate {a.params.year}"})
-
-
-def events_table(a: RevenueAnalysis) -> Any:
-    """Acquisitions, disposals and recasts touching the lines and years shown."""
-    cap = ("Corporate events touching the lines shown (events file)" if len(a.events)
-           else "No corporate event on file touches the lines and years shown")
-    return table(a.events, {"first_fiscal_year": "text", "in_focus_year": "bool"}, caption=cap,
-                 headers={"first_fiscal_year": "first fiscal year", "lines_in_view": "lines shown",
-                          "in_focus_year": f"first in {a.params.year}", "date_status": "status of date"})
-
-
-def organic_table(a: RevenueAnalysis) -> Any:
-    """Reported against organic growth for acquisitions first consolidated in the focus year."""
-    cap = (f"Organic growth: {a.params.year} growth without the revenue of businesses first consolidated in "
-           f"{a.params.year} ({a.params.period}, reporting currency)" if len(a.organic)
-           else f"No acquisition on file is first consolidated in {a.params.year}")
-    return table(a.organic, {"acquired_revenue": "number", "reported_yoy": "pct", "organic_yoy": "pct"},
-                 caption=cap, headers={"acquired_revenue": "acquired revenue", "reported_yoy": "reported YoY",
-                                       "organic_yoy": "organic YoY"})
-
-
-def growth_markdown(a: RevenueAnalysis) -> str:
-    """Bullets on currency and acquisitions, built from the results ('' parts are left out)."""
-    out = []
-    for r in a.constant_currency.itertuples(index=False):
-        move = "weakened" if r.rate_year > r.rate_prior else "strengthened"
-        out.append(f"- **{r.company}** reports in {r.reporting_currency} but earns in {r.operating_currency}: "
-                   f"{a.params.year} growth is {r.total_yoy:+.1%} as reported and {r.total_yoy_constant_currency:+.1%}"
-                   f" at constant currency; the {r.operating_currency} {move} against the "
-                   f"{r.reporting_currency} ({r.rate_prior:,.1f} → {r.rate_year:,.1f}), a currency effect of "
-                   f"{r.fx_effect * 100:+.1f} pp (status {r.status}).")
-    for r in a.organic[a.organic["level"] == "total"].itertuples(index=False):
-        if r.flag:
-            out.append(f"- **{r.company}**: {a.params.year} growth {r.reported_yoy:+.1%} includes "
-                       f"`{r.event_id}`, first consolidated that year; organic growth {r.flag}.")
-        else:
-            out.append(f"- **{r.company}**: {a.params.year} growth {r.reported_yoy:+.1%} as reported, "
-                       f"{r.organic_yoy:+.1%} organic (without `{r.event_id}`, first consolidated that year; "
-                       f"status {r.status}).")
-    return "\n".join(out) or ("- Growth is shown as reported: no company shown earns in another currency than "
-                              "it reports in, and no acquisition on file is first consolidated in the focus year.")
-
-
 def record_results(a: RevenueAnalysis) -> dict[str, Any]:
     """Record every headline number with :func:`helpers.results.record`; return them.
 
@@ -409,7 +322,7 @@ def recorded_markdown(recorded: dict[str, Any], a: RevenueAnalysis) -> str:
 
 
 def sanity_checks(a: RevenueAnalysis) -> dict[str, bool]:
-    """Checks before interpreting: shares sum to 1, unique keys, every company present, contributions.
+    """Checks before interpreting: shares sum to 1, unique keys, every company present, contributions, growth.
 
     Returns
     -------
@@ -432,4 +345,10 @@ def sanity_checks(a: RevenueAnalysis) -> dict[str, bool]:
         "every company has lines": len(a.lines) > 0 and set(a.lines["company"]) == set(a.params.companies),
         "contributions sum to total growth": bool((a.contribution_check["gap"].abs() < 1e-9).all()),
         "result keys finite": bool(np.isfinite(list(records.values())).all()),
+        "organic growth within its bound": bool((a.organic["organic_yoy"].isna() | (
+            a.organic["organic_yoy"] <= a.organic["organic_yoy_upper_bound"] + 1e-12)).all()),
+        "share treated as operating currency in [0, 1]": bool(a.constant_currency["operating_share"].between(0, 1).all()),
+        "every constant-currency figure names its approximation": bool(
+            (a.constant_currency["treated_as"].str.len() > 0).all()
+            and (a.organic_cc["treated_as"].str.len() > 0).all()),
     }

@@ -72,6 +72,9 @@ COMPANIES = register(Schema(
         Column("status", "str", "verification label of the operating currency", allowed=REVENUE_STATUSES),
         Column("note", "str", "caveats", nullable=True),
     ),
+    optional=(Column("also_earns_in", "str", "other currencies it earns in that no filing read splits its "
+                     "revenue by (';'-separated ISO codes); constant-currency growth names them as treated "
+                     "as the operating currency", nullable=True),),
     unique=("company",),
 ))
 
@@ -93,15 +96,24 @@ CORPORATE_EVENTS = register(Schema(
         Column("fiscal_year", "int", "year of the revenue figure on this row", low=1990, high=2100, nullable=True),
         Column("period", "str", "period of the revenue figure", allowed=("FY", "H1", "9M", "Q1", "Q2", "Q3", "Q4"),
                nullable=True),
-        Column("acquired_revenue", "float", "revenue of the acquired or disposed business in that period, in "
-               "`unit` of `currency`; empty when no filing gives it", low=0, nullable=True),
+        Column("acquired_revenue", "float", "revenue of the acquired business in the months of that period "
+               "that have no prior-year counterpart (the whole period in its first year; the months before the "
+               "consolidation month in the second), in `unit` of `currency`; empty when no filing gives it",
+               low=0, nullable=True),
         Column("currency", "str", "ISO code of `acquired_revenue`", allowed=CURRENCIES, nullable=True),
         Column("unit", "str", "scale of `acquired_revenue`", allowed=REVENUE_UNITS, nullable=True),
         Column("source", "str", "filing or report that gives the event and the figure"),
         Column("status", "str", "verification label of the revenue figure", allowed=REVENUE_STATUSES),
-        Column("date_status", "str", "verification label of `announced`",
+        Column("date_status", "str", "verification label of `announced` (and `consolidated`)",
                allowed=REVENUE_STATUSES),
         Column("note", "str", "caveats", nullable=True),
+    ),
+    optional=(
+        Column("consolidated", "str", "first month whose figures include the business, YYYY-MM (in "
+               "`first_fiscal_year`); empty when unknown (the second year is then flagged)", nullable=True),
+        Column("earns_in", "str", "currencies the acquired business earns in (';'-separated); when the "
+               "acquirer's operating currency is not among them, its revenue is left unrestated in "
+               "constant-currency growth", nullable=True),
     ),
     unique=("event_id", "fiscal_year", "period"),
 ))

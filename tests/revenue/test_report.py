@@ -90,5 +90,8 @@ def test_growth_prose_and_records(tiny):
     text = report.growth_markdown(a)
     assert "2024 growth is +25.0% as reported and +30.0% at constant currency" in text
     assert "the KRW weakened against the USD (1,250.0 → 1,300.0), a currency effect of -5.0 pp" in text
-    assert report.growth_records(a) == {"acme.total_yoy_constant_currency": pytest.approx(0.30)}
-    assert report.growth_text(a).splitlines()[1].split() == ["Acme", "USD", "0.25", "KRW", "0.3", "-"]
+    assert report.growth_records(a) == {"acme.total_yoy_constant_currency": pytest.approx(0.30),
+                                        "acme.constant_currency_operating_share": 1.0}
+    assert report.growth_text(a).splitlines()[1].split() == ["Acme", "USD", "0.25", "KRW", "0.3000", "-", "-"]
+    assert "approximation: 100.0% of 2024 revenue treated as earned in KRW" in report.growth_text(a)
+    assert "—" in report.growth_table(a).to_html()  # no acquisition: organic columns not applicable
