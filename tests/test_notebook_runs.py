@@ -126,13 +126,6 @@ def test_coupang_inc_9m_run_equals_the_10q(batch):
     assert math.isclose(r["coupang.third_party_merchant_services.yoy"], 3920 / 1732 - 1, rel_tol=1e-12)
 
 
-def test_no_run_prints_warnings_into_its_report(batch):
-    import json
-
-    reports, outcomes = batch
-    noisy = []
-    for o in outcomes:
-        nb = json.loads((reports / o.notebook / f"{o.run}.ipynb").read_text(encoding="utf-8"))
 def test_coupang_inc_growth_four_ways(batch):
     """Coupang Inc 9M and FY2024 growth: reported / constant-currency / organic / organic constant-currency."""
     reports, _ = batch
@@ -152,6 +145,13 @@ def test_coupang_inc_growth_four_ways(batch):
                         rel_tol=1e-9)  # <= +24.5%
 
 
+def test_no_run_prints_warnings_into_its_report(batch):
+    import json
+
+    reports, outcomes = batch
+    noisy = []
+    for o in outcomes:
+        nb = json.loads((reports / o.notebook / f"{o.run}.ipynb").read_text(encoding="utf-8"))
         for i, cell in enumerate(nb["cells"]):
             for out in cell.get("outputs", []):
                 if out.get("name") == "stderr":
