@@ -15,7 +15,7 @@ from pathlib import Path
 from helpers.config import SYNTHETIC_DIR
 
 #: Domain modules that ship synthetic data, in generation order.
-GENERATORS = ("coupons", "quota", "membership", "cadence", "segments")
+GENERATORS = ("coupons", "quota", "membership", "cadence", "segments", "recommend")
 
 
 def generators() -> dict[str, object]:
