@@ -1,9 +1,12 @@
 """The reports as a reader opens them: the index and every code-hidden report in headless Chromium
 (Debian's package, driven by Playwright) with the network blocked.
 
-Fails on: a request to another host, raw LaTeX (``$$``, ``\\frac``) in the visible text, ``e+0`` /
-``NaN`` / ``NaT`` in visible table cells, a missing or broken image, a console error, a
-``<title>`` without the run name. A screenshot of each page is saved under
+Fails on: a request to another host, raw LaTeX (``$$``, ``\\frac``) in the visible text, e-notation
+(``4.7e+11``, ``1.79e-38``, ``1e-09``, ``1.12e8``) anywhere in the visible text, ``NaN`` / ``NaT``
+in visible table cells, a missing or broken image, a console error, a ``<title>`` without the run
+name. Only rendered text is read (``innerText``), so base64 images, MathML attributes, scripts and
+styles cannot trip the e-notation check, and a token glued to letters or a hyphen (a pseudonymised
+id ``C-3e51234567``, a hash) is not a number. A screenshot of each page is saved under
 ``reports/screenshots/`` for a person to look at. The same checks run on a seeded defect, so the
 test is shown to fail when a report is broken.
 """
@@ -21,6 +24,9 @@ pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: Size budget of one code-hidden report (figures are embedded PNGs; the largest today is about 0.9 MB).
 MAX_REPORT_BYTES = 2_500_000
+#: e-notation as a number token in visible text: an optional sign, a mantissa, e/E, an exponent; not
+#: glued to a letter, digit, dot or hyphen on either side (ids and hashes are not numbers).
+E_NOTATION = re.compile(r"(?<![\w.\-])[-+−]?\d+(?:\.\d+)?[eE][-+−]?\d+(?![\w.])")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -64,6 +70,10 @@ def check_page(browser, path: Path, run: str | None, shot: Path | None) -> list[
     for raw in ("$$", "\\frac", "\\text{", "\\hat"):
         if raw in text:
             problems.append(f"raw LaTeX {raw!r} in the visible text")
+    found = sorted({m.group(0) for m in E_NOTATION.finditer(text)})
+    if found:
+        where = text[max(0, text.find(found[0]) - 40):text.find(found[0]) + 20].replace("\n", " ")
+        problems.append(f"e-notation in the visible text: {', '.join(found[:5])} (near {where!r})")
     cells = page.eval_on_selector_all("td, th", "els => els.filter(e => e.offsetParent !== null).map(e => e.innerText)")
     for cell in cells:
         if re.search(r"\d[eE][+-]0\d|\bNaN\b|\bNaT\b|\bnan\b", cell):
@@ -89,8 +99,26 @@ def test_a_seeded_defect_is_caught(browser, tmp_path):
                    "<img src='missing.png' alt='x'></body></html>")
     problems = " | ".join(check_page(browser, bad, "default", None))
     for expected in ("request to another host", "raw LaTeX '$$'", "unformatted table cell", "broken image",
-                     "does not name the run 'default'"):
+                     "does not name the run 'default'", "e-notation in the visible text: 1.118891e+08"):
         assert expected in problems, problems
+
+
+def test_e_notation_in_prose_is_caught_and_ids_images_and_mathml_are_not(browser, tmp_path):
+    pixel = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    bad = tmp_path / "bad.nocode.html"
+    bad.write_text("<!doctype html><html><head><title>Report — default</title></head><body>"
+                   "<p>sum of lines 4.7e+11, p = 1.79e-38 and 1e-09; index 1.03e-151</p>"
+                   "<ul><li>Top pair p: 1.12e8</li></ul></body></html>")
+    problems = " | ".join(check_page(browser, bad, "default", None))
+    assert "e-notation in the visible text: 1.03e-151, 1.12e8, 1.79e-38, 1e-09, 4.7e+11" in problems, problems
+    good = tmp_path / "good.nocode.html"
+    good.write_text("<!doctype html><html><head><title>Report — default</title>"
+                    "<style>.x{width:1e3px}</style></head><body>"
+                    f"<img alt='a figure' data-v='4.7e+11' src='data:image/png;base64,{pixel}'>"
+                    "<math display='block' data-x='2.5e-7'><mn>10</mn><mo>−</mo><mn>3</mn></math>"
+                    "<p>customer C-3e51234567, hash 9e2a1f, p < 0.001, 1.79×10⁻³⁸, $470.0B, e-mail</p>"
+                    "<details><summary>appendix</summary>hidden 4.7e+11</details></body></html>")
+    assert check_page(browser, good, "default", None) == []
 
 
 def test_index_and_every_code_hidden_report_read_well_offline(browser, batch):
