@@ -9,7 +9,7 @@ results), never the styled text.
 
 Kinds: ``money`` (needs ``currency``), ``money_k`` / ``money_m`` / ``money_b`` / ``money_t``
 (thousands / millions / billions / trillions), ``money_auto`` (the unit picked per value: M, B or
-T), ``pct`` (a share, 0.387 → 38.7%), ``pp`` (percentage points), ``count``, ``ratio`` (2
+T, at least 3 significant digits), ``pct`` (a share, 0.387 → 38.7%), ``pp`` (percentage points), ``count``, ``ratio`` (2
 decimals), ``number`` (3 decimals; thousands separators from a million on, 3 significant digits
 below 0.001), ``pvalue`` ("< 0.001" below 0.001), ``pvalue_exp`` (×10⁻ⁿ below 0.001, where the
 size matters), ``date``, ``month``, ``bool``, ``text``. No kind ever writes e-notation
@@ -161,11 +161,14 @@ def format_value(value: Any, kind: str, currency: str | None = None, decimals: i
     if kind.startswith("money"):
         if currency is None:
             raise ValueError("money columns need a currency")
-        if kind == "money_auto":
+        auto = kind == "money_auto"
+        if auto:
             a = abs(float(value))
             kind = "money_t" if a >= 1e12 else "money_b" if a >= 1e9 else "money_m" if a >= 1e6 else "money"
         scale, unit = _SCALE[kind]
         d = (0 if scale == 1 else 1) if decimals is None else decimals
+        if auto and decimals is None and scale > 1:  # at least 3 significant digits: $1.19B, $38.3B
+            d = max(1, 3 - len(str(int(abs(float(value)) // scale))))
         x = float(value) / scale
         sign = "−" if x < 0 else ""
         sym = SYMBOLS.get(currency)

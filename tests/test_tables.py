@@ -32,7 +32,7 @@ E_NOTATION = re.compile(r"\d[eE][+-]?\d")
     # money_auto picks M, B or T per value: 4.7e11 / 1e9 = 470.0 -> $470.0B; 38.2989e12 / 1e12 = 38.3 -> ₩38.3T
     (4.7e11, "money_auto", "USD", "$470.0B"),
     (38.2989e12, "money_auto", "KRW", "₩38.3T"),
-    (1_187e6, "money_auto", "USD", "$1.2B"),  # 1,187 million = 1.187 billion
+    (1_187e6, "money_auto", "USD", "$1.19B"),  # 1,187 million = 1.187 billion, 3 significant digits
     (23.4e6, "money_auto", "USD", "$23.4M"),
     (950.0, "money_auto", "USD", "$950"),
     # number: a million and more with separators, below 0.001 three significant digits, never e-notation
