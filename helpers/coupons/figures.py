@@ -132,3 +132,46 @@ def figure_roi(r: Review) -> Figure:
                                   else "")))
     fig.tight_layout()
     return fig
+
+
+def figure_post_window(r: Review) -> Figure:
+    """Cumulative targeted − holdout paid amount by day after the campaign, with its band."""
+    c, pw, p = r.post_window["curve"], r.post_window, r.params
+    fig = Figure(figsize=(9, 4.2))
+    ax = fig.subplots()
+    ax.fill_between(c["day"], c["low"], c["high"], color=plots.color_for("targeted"), alpha=0.2,
+                    label=f"{p.confidence:.0%} band")
+    ax.plot(c["day"], c["estimate"], color=plots.color_for("targeted"), lw=1.8, label="cumulative difference")
+    ax.axvline(p.post_days, color="#555555", ls="--", lw=1, label=f"post window (`post_days` = {p.post_days})")
+    ax.axhline(0, color="#555555", lw=0.8)
+    ax.legend(loc="upper right")
+    plots.money_axis(ax, r.currency, 1e6)
+    title = (f"The difference stops moving from day {pw['flat_day']}" if pw["flat_before_end"]
+             else "The difference is still falling at the end of the data")
+    plots.finish(ax, title, "days after the campaign", f"incremental paid amount since the start ({r.currency})",
+                 note="Synthetic data." if r.data.synthetic else None)
+    fig.tight_layout()
+    return fig
+
+
+def figure_targeting(pl) -> Figure:
+    """Incremental profit of targeting the top share by predicted profit, against send-to-none and send-to-all."""
+    t, r = pl.targeting, pl.review
+    c = t.curve
+    fig = Figure(figsize=(9, 4.2))
+    ax = fig.subplots()
+    ax.fill_between(c["share"], c["low"], c["high"], color=plots.OKABE_ITO[0], alpha=0.2,
+                    label=f"{r.params.confidence:.0%} band")
+    ax.plot(c["share"], c["estimate"], marker="o", color=plots.OKABE_ITO[0], label="top share by prediction")
+    ax.plot([0, 1], [0, c["estimate"].iloc[-1]], color="#555555", ls="--", lw=1, label="random targeting")
+    ax.axhline(0, color="#555555", lw=0.8)
+    ax.legend(loc="lower left")
+    plots.percent_axis(ax, axis="x")
+    plots.money_axis(ax, r.currency, 1e6)
+    head = ("Targeting the top customers beats random targeting" if t.distinguishable
+            else "Targeting cannot be told from random targeting")
+    plots.finish(ax, head, "share of the audience sent a coupon (ranked by cross-fitted prediction)",
+                 f"incremental profit over the audience ({r.currency})",
+                 note="Cross-fitted predictions and DR scores." + (" Synthetic data." if r.data.synthetic else ""))
+    fig.tight_layout()
+    return fig

@@ -7,17 +7,63 @@ need the data (the campaign must be in the campaigns file, its currency must mat
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from helpers.config import REPORTS_DIR, resolve_path
 from helpers.constants import CURRENCIES, KURLY_GROSS_MARGIN_2021
-from helpers.params import NotebookParams, data_path
+from helpers.params import NotebookParams, ParameterError, data_path
 
 #: How the targeted-vs-holdout difference treats per-customer amounts.
 HOLDOUT_MODES = ("difference", "winsorized")
 #: Which incremental ROI the verdict uses.
 ROI_BASES = ("net", "in_window")
+#: Uplift learners the targeting policy can rank by.
+UPLIFT_LEARNERS = ("dr_learner", "t_learner")
+
+
+def check_output_path(value: str | os.PathLike) -> Path:
+    """The resolved path of ``targeting_output``, refused inside ``reports/`` or where it cannot be written.
+
+    The targeting list holds real customer ids (needed to send coupons), so it must never land in the
+    published reports: any path under the project's ``reports/`` folder, or under any folder named
+    ``reports``, is refused.
+
+    Raises
+    ------
+    ParameterError
+        The path is inside a reports folder, its folder does not exist, or it is not writable.
+
+    Examples
+    --------
+    >>> check_output_path("reports/list.csv")
+    Traceback (most recent call last):
+    ...
+    helpers.params.ParameterError: parameter 'targeting_output' = 'reports/list.csv' is inside a reports folder, which is published; the list holds real customer ids: write it elsewhere
+    """
+    path = resolve_path(str(value)).resolve()
+    reports = REPORTS_DIR.resolve()
+    if path == reports or reports in path.parents or "reports" in path.parent.parts:
+        raise ParameterError(f"parameter 'targeting_output' = {str(value)!r} is inside a reports folder, which is "
+                             "published; the list holds real customer ids: write it elsewhere")
+    if not path.parent.is_dir():
+        raise ParameterError(f"parameter 'targeting_output' = {str(value)!r}: folder {str(path.parent)!r} does "
+                             "not exist")
+    if path.is_dir():
+        raise ParameterError(f"parameter 'targeting_output' = {str(value)!r} is a folder; give a .csv file path")
+    try:  # a real write test (permission bits say nothing to root, or on read-only file systems)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+        writable = not path.exists() or os.access(path, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:
+        raise ParameterError(f"parameter 'targeting_output' = {str(value)!r} is not writable")
+    return path
 
 
 class Params(NotebookParams):
@@ -67,3 +113,15 @@ class Params(NotebookParams):
                                   "should detect (80% power), for the holdout-size advice")
     design_holdout_share: float | None = Field(0.25, gt=0, lt=1, description="holdout share the split was "
                                                "designed with (sample-ratio test); None if unknown")
+    uplift_learner: Literal[UPLIFT_LEARNERS] = Field("dr_learner", description="uplift model that ranks "
+                                                     "customers: doubly robust (EconML) or two-model learner")
+    uplift_folds: int = Field(5, ge=2, le=10, description="cross-fitting folds of the uplift models")
+    targeting_output: str | None = Field(None, description="CSV path for the targeting list with real "
+                                         "customer ids (never inside reports/); None writes nothing")
+
+    @field_validator("targeting_output")
+    @classmethod
+    def _targeting_output(cls, value: str | None) -> str | None:
+        if value not in (None, ""):
+            check_output_path(value)
+        return value or None
