@@ -16,6 +16,9 @@ from helpers.config import SYNTHETIC_DIR
 
 #: Domain modules that ship synthetic data, in generation order.
 GENERATORS = ("coupons", "quota", "membership", "cadence", "segments", "recommend")
+#: Pipeline steps run after the simulators: files *estimated* on simulated data ("module:function",
+#: each ``function(out_dir) -> list[Path]``). Coupons: notebook 03's ``coupons_past_campaigns.csv``.
+PIPELINE_STEPS = ("helpers.coupons.pipeline:write_past_campaigns",)
 
 
 def generators() -> dict[str, object]:
@@ -45,4 +48,7 @@ def write_all(out_dir: str | Path = SYNTHETIC_DIR) -> list[Path]:
     written: list[Path] = []
     for _name, fn in generators().items():
         written.extend(Path(p) for p in fn(out_dir))
+    for step in PIPELINE_STEPS:
+        module, func = step.split(":")
+        written.extend(Path(p) for p in getattr(importlib.import_module(module), func)(out_dir))
     return written

@@ -7,10 +7,16 @@
 * :mod:`~helpers.coupons.metrics` — review metrics, attributional ROI, order economics, breakdowns;
 * :mod:`~helpers.coupons.windows` — pre, campaign and post periods per customer; the net
   incremental effect with CUPED, incremental new buyers, P(ROI > break-even), the holdout size;
+* :mod:`~helpers.coupons.features` — pre-campaign features per customer; :mod:`~helpers.coupons.checks` —
+  sample-ratio and balance checks; :mod:`~helpers.coupons.design` — minimum detectable ROI, holdout size;
+* :mod:`~helpers.coupons.targeting` — cross-fitted uplift models, Qini, the top-share policy, the list;
+  :mod:`~helpers.coupons.acquisition` — new buyers' lifetime value (BG/NBD + Gamma-Gamma);
 * :mod:`~helpers.coupons.past` — the ``past_campaigns`` table notebook 03 reads;
-* :mod:`~helpers.coupons.simulate` — the seeded generator of the shipped synthetic data;
+* :mod:`~helpers.coupons.simulate` — the seeded generator of the shipped synthetic data (simulation only);
+  :mod:`~helpers.coupons.pipeline` — the step that estimates ``coupons_past_campaigns.csv`` on it;
 * :mod:`~helpers.coupons.report` — what the notebook shows: the review, verdict, tables, prose and
-  the recorded results; :mod:`~helpers.coupons.figures` — its figures.
+  the recorded results; :mod:`~helpers.coupons.checks_report` and :mod:`~helpers.coupons.targeting_report`
+  — the checks and the targeting plan; :mod:`~helpers.coupons.figures` — its figures.
 
 Only ``Params`` is imported eagerly (the runner imports this package before any kernel starts);
 the other public names below load their module on first use.
@@ -27,11 +33,17 @@ _LAZY = {
     "load": ("QUALITY_RULES", "WINDOW_RULES", "CampaignData", "load_campaign", "clean_log", "campaign_window"),
     "metrics": ("BREAKDOWNS", "coupon_uses", "review_table", "roi_by_campaign", "order_economics",
                 "roi_spread", "collection_by_channel", "aliased_dimensions"),
-    "windows": ("Windows", "observed_windows", "customer_windows", "incremental_effects", "holdout_needed",
+    "windows": ("Windows", "observed_windows", "customer_windows", "incremental_effects", "post_window_curve",
                 "daily_paid", "breakeven_verdict"),
     "past": ("past_campaigns",),
     "simulate": ("BatchSpec", "CampaignSpec", "MAIN_CAMPAIGNS", "simulate_campaign", "simulate_past_campaigns",
                  "write_synthetic"),
+    "pipeline": ("write_past_campaigns",),
+    "checks": ("randomisation_check", "sample_ratio_test", "standardised_differences"),
+    "design": ("mde_roi", "holdout_for_mde", "scale_for_mde"),
+    "features": ("Features", "pre_features"),
+    "targeting": ("cross_fit", "evaluate", "qini_curve", "qini_area", "targeting_list"),
+    "acquisition": ("acquisition_value",),
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 

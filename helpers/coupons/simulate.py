@@ -13,9 +13,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.constants import KURLY_GROSS_MARGIN_2021
-from helpers.coupons.past import past_campaigns
-
 
 @dataclass(frozen=True)
 class BatchSpec:
@@ -407,7 +404,8 @@ def _inject_bad_rows(events: pd.DataFrame, orders: pd.DataFrame, audience: pd.Da
             pd.concat([orders, bo], ignore_index=True))
 
 
-def _write_csv(df: pd.DataFrame, path: Path) -> Path:
+def write_csv(df: pd.DataFrame, path: Path) -> Path:
+    """Write a table as the shipped CSVs are written: ISO dates, true/false, 2 decimals, LF line ends."""
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
@@ -424,8 +422,8 @@ def write_synthetic(out_dir: Path) -> list[Path]:
 
     Files: ``coupons_campaigns.csv``, ``coupons_events.csv``, ``coupons_orders.csv``,
     ``coupons_audience.csv``, ``coupons_truth.csv`` (two campaigns, with a few deliberately broken
-    rows in events and orders) and ``coupons_past_campaigns.csv`` (15 past campaigns, from
-    :func:`helpers.coupons.past.past_campaigns` on :func:`simulate_past_campaigns`).
+    rows in events and orders). ``coupons_past_campaigns.csv`` is not simulated but *estimated* on
+    simulated campaigns: the pipeline step :func:`helpers.coupons.pipeline.write_past_campaigns`.
 
     Parameters
     ----------
@@ -449,17 +447,11 @@ def write_synthetic(out_dir: Path) -> list[Path]:
     tables = {name: pd.concat([s[name] for s in sims], ignore_index=True)
               for name in ("campaigns", "events", "orders", "audience", "truth")}
     events, orders = _inject_bad_rows(tables["events"], tables["orders"], tables["audience"], seed=7)
-    past = simulate_past_campaigns(seed=2024)
-    past_roi = past_campaigns(past["campaigns"], past["events"], past["orders"], past["audience"],
-                              gross_margin=KURLY_GROSS_MARGIN_2021, n_boot=1000, seed=2024)
-    for col in ("roi", "incremental_roi", "incremental_roi_low", "incremental_roi_high", "redemption_rate"):
-        past_roi[col] = past_roi[col].round(4)
     written = [
-        _write_csv(tables["campaigns"], out_dir / "coupons_campaigns.csv"),
-        _write_csv(events, out_dir / "coupons_events.csv"),
-        _write_csv(orders, out_dir / "coupons_orders.csv"),
-        _write_csv(tables["audience"], out_dir / "coupons_audience.csv"),
-        _write_csv(tables["truth"], out_dir / "coupons_truth.csv"),
-        _write_csv(past_roi, out_dir / "coupons_past_campaigns.csv"),
+        write_csv(tables["campaigns"], out_dir / "coupons_campaigns.csv"),
+        write_csv(events, out_dir / "coupons_events.csv"),
+        write_csv(orders, out_dir / "coupons_orders.csv"),
+        write_csv(tables["audience"], out_dir / "coupons_audience.csv"),
+        write_csv(tables["truth"], out_dir / "coupons_truth.csv"),
     ]
     return written

@@ -1,0 +1,27 @@
+"""The synthetic chain is honest: the simulator imports no estimator; the past-campaigns file is a pipeline step."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import helpers.coupons.simulate as simulate
+from helpers.synthetic import PIPELINE_STEPS
+
+ESTIMATORS = {"helpers.coupons.past", "helpers.coupons.windows", "helpers.coupons.metrics", "helpers.coupons.load",
+              "helpers.coupons.targeting"}
+
+
+def test_the_simulator_imports_no_estimator() -> None:
+    tree = ast.parse(Path(simulate.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not imported & ESTIMATORS, imported & ESTIMATORS
+
+
+def test_past_campaigns_are_written_by_the_named_pipeline_step(tmp_path) -> None:
+    assert "helpers.coupons.pipeline:write_past_campaigns" in PIPELINE_STEPS
+    written = simulate.write_synthetic.__doc__
+    assert "helpers.coupons.pipeline.write_past_campaigns" in written
+    assert not any(p.name == "coupons_past_campaigns.csv"
+                   for p in simulate.write_synthetic(tmp_path))  # the simulator no longer writes it
