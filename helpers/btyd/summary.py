@@ -31,6 +31,18 @@ _PERIOD_SQL = {
 def period_index(ts: pd.Timestamp, freq: str) -> int:
     """Integer index of the ``freq`` period ("D", "W" Monday-Sunday, "M") holding ``ts``.
 
+    Parameters
+    ----------
+    ts : pandas.Timestamp
+        A timezone-naive timestamp; its time of day is ignored.
+    freq : {"D", "W", "M"}
+        Days, Monday-Sunday weeks or calendar months.
+
+    Returns
+    -------
+    int
+        The period's index (0 is the period holding 1970-01-01; negative before it).
+
     Notes
     -----
     Days since 1970-01-01 :math:`d`: day :math:`d`, week :math:`\\lfloor (d + 3)/7 \\rfloor`,
@@ -52,6 +64,20 @@ def period_index(ts: pd.Timestamp, freq: str) -> int:
 def parse_observation_end(observation_end) -> pd.Timestamp:
     """``observation_end`` as a timezone-naive timestamp, or :class:`ParameterError` naming it.
 
+    Parameters
+    ----------
+    observation_end : str, datetime-like
+        The last day observed, e.g. ``"1998-06-30"``; timezone-naive.
+
+    Returns
+    -------
+    pandas.Timestamp
+
+    Raises
+    ------
+    ParameterError
+        If the value is not a date or carries a time zone.
+
     Examples
     --------
     >>> str(parse_observation_end("1998-06-30").date())
@@ -71,6 +97,18 @@ def parse_observation_end(observation_end) -> pd.Timestamp:
 def period_start(index: int, freq: str) -> pd.Timestamp:
     """First day of the period with this :func:`period_index` (a Monday for weeks).
 
+    Parameters
+    ----------
+    index : int
+        A period index as returned by :func:`period_index`.
+    freq : {"D", "W", "M"}
+        The same unit the index was computed in.
+
+    Returns
+    -------
+    pandas.Timestamp
+        Midnight of the period's first day.
+
     Examples
     --------
     >>> str(period_start(1, "W").date())
@@ -86,6 +124,17 @@ def period_start(index: int, freq: str) -> pd.Timestamp:
 def duckdb_connection(threads: int | None = None, memory_limit: str = DEFAULT_MEMORY_LIMIT
                       ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with ``threads`` (default: the core count) and a memory limit.
+
+    Parameters
+    ----------
+    threads : int, optional
+        Worker threads; ``None`` uses every core.
+    memory_limit : str
+        DuckDB's memory limit, e.g. ``"1GB"``; above it DuckDB spills to a temporary directory.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
 
     Examples
     --------
@@ -108,6 +157,19 @@ def _null_error(transactions: pd.DataFrame, col: str, source: str) -> DataContra
 def check_transactions(transactions: pd.DataFrame, customer_col: str, date_col: str,
                        amount_col: str | None, source: str, *, check_ids: bool = True) -> None:
     """Check a purchase table: columns present, rows, naive datetimes, finite numeric amounts.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        One row per purchase (or purchase line).
+    customer_col, date_col : str
+        Names of the customer-id and the datetime columns.
+    amount_col : str or None
+        Name of the money column (any one currency), or None when no amounts are needed.
+    source : str
+        How errors name the table (a file path or a description).
+    check_ids : bool
+        Also refuse empty customer ids.
 
     Raises
     ------

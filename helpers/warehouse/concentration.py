@@ -25,7 +25,25 @@ LORENZ_POINTS = 100
 
 def revenue_per_customer(t: ir.Table, *, customer_col: str = "customer_id", amount_col: str = "amount"
                          ) -> ir.Table:
-    """Lazy ``customer_col, revenue``: the sum of ``amount_col`` per customer."""
+    """Lazy ``customer_col, revenue``: the sum of ``amount_col`` per customer.
+
+    Parameters
+    ----------
+    t : ibis.Table
+        Purchase lines with ``customer_col`` and ``amount_col`` (one currency).
+    customer_col, amount_col : str
+        Column names.
+
+    Returns
+    -------
+    ibis.Table
+        Unexecuted: one row per customer, ``revenue`` in the amounts' currency.
+
+    Raises
+    ------
+    DataContractError
+        If a column is missing.
+    """
     require_columns(t, [customer_col, amount_col], source="transactions")
     return t.group_by(customer_col).aggregate(revenue=t[amount_col].cast("float64").sum())
 

@@ -30,7 +30,33 @@ def _ts(value: Any) -> Any:
 
 def windows_expr(orders: ir.Table, audience: ir.Table, windows: Any, gross_margin: float, *,
                  campaign_id: str | None = None) -> ir.Table:
-    """Lazy per-customer outcomes (see :func:`customer_windows_from_tables`)."""
+    """Lazy per-customer outcomes (see :func:`customer_windows_from_tables`).
+
+    Parameters
+    ----------
+    orders : ibis.Table
+        The ``coupon_orders`` table (customer_id, status, ordered_at, paid_amount, gross_amount).
+    audience : ibis.Table
+        The ``coupon_audience`` table (customer_id, group, optional campaign_id).
+    windows : object
+        The campaign's windows: ``pre_start``, ``start``, ``end``, ``post_end`` (dates).
+    gross_margin : float
+        Gross margin in (0, 1), for the profit columns.
+    campaign_id : str, optional
+        Keep only this campaign's audience.
+
+    Returns
+    -------
+    ibis.Table
+        Unexecuted, one row per audience customer.
+
+    Raises
+    ------
+    ValueError
+        If ``gross_margin`` is outside (0, 1).
+    DataContractError
+        If a required column is missing.
+    """
     if not 0 < gross_margin < 1:
         raise ValueError(f"gross_margin = {gross_margin!r} must be in (0, 1)")
     require_columns(orders, ["customer_id", "status", "ordered_at", "paid_amount", "gross_amount"],
@@ -163,6 +189,20 @@ def holdout_sums(outcomes: ir.Table, *, columns: tuple[str, ...] = OUTCOMES, cov
 def incremental_from_sums(sums: pd.DataFrame, *, columns: tuple[str, ...] = OUTCOMES, cuped: bool = True
                           ) -> dict[str, float]:
     """Point estimates :math:`N_T(\\bar y_T - \\bar y_H)`, CUPED-adjusted, from :func:`holdout_sums`.
+
+    Parameters
+    ----------
+    sums : pandas.DataFrame
+        :func:`holdout_sums`' result, indexed by group ``targeted`` / ``holdout``.
+    columns : tuple of str
+        The outcomes to estimate.
+    cuped : bool
+        Adjust on the pre-period covariate ``x``.
+
+    Returns
+    -------
+    dict of str to float
+        The incremental total per outcome, in the outcome's currency.
 
     Notes
     -----

@@ -31,6 +31,21 @@ def quantile_score_expr(value: ir.NumericValue, n: ir.IntegerValue, bins: int, *
     """Score 1..bins of ``value`` among all rows: :math:`1 + \\lfloor q\\,\\text{rank}_0 / n \\rfloor`.
 
     ``ibis.rank()`` is the 0-based minimum rank (ties share the lowest), i.e. :math:`r - 1`.
+
+    Parameters
+    ----------
+    value : ibis.NumericValue
+        The column to score.
+    n : ibis.IntegerValue
+        The number of rows scored.
+    bins : int
+        Number of scores (quantile bins).
+    higher_is_better : bool
+        Score the largest values ``bins``; else the smallest.
+
+    Returns
+    -------
+    ibis.IntegerValue
     """
     order = value if higher_is_better else ibis.desc(value)
     rank0 = ibis.rank().over(order_by=order)
@@ -42,7 +57,29 @@ def _level(score: ir.NumericValue, bins: int) -> ir.StringValue:
 
 
 def rfm_expr(customers: ir.Table, *, bins: int = 5, monetary: str = "average") -> ir.Table:
-    """Lazy RFM scores: ``customers`` plus ``r_score, f_score, m_score, fm_score, segment``."""
+    """Lazy RFM scores: ``customers`` plus ``r_score, f_score, m_score, fm_score, segment``.
+
+    Parameters
+    ----------
+    customers : ibis.Table
+        The customer table (:func:`helpers.warehouse.summary.customer_table_from_table` columns).
+    bins : int
+        Scores per dimension (3..10).
+    monetary : {"average", "total"}
+        M from average order value or from total revenue.
+
+    Returns
+    -------
+    ibis.Table
+        Unexecuted.
+
+    Raises
+    ------
+    ValueError
+        If ``bins`` is outside its range.
+    ParameterError
+        If ``monetary`` is not one of the choices.
+    """
     if isinstance(bins, bool) or not isinstance(bins, int) or not MIN_BINS <= bins <= MAX_BINS:
         raise ValueError(f"bins = {bins!r} must be a whole number in {MIN_BINS}..{MAX_BINS}")
     if monetary not in MONETARY:

@@ -120,6 +120,19 @@ def duckdb_connection(threads: int | None = None, memory_limit: str = DEFAULT_ME
                       database: str = ":memory:") -> ibis.BaseBackend:
     """A new Ibis DuckDB connection with ``threads`` (default: the core count) and a memory limit.
 
+    Parameters
+    ----------
+    threads : int, optional
+        Worker threads; ``None`` uses every core.
+    memory_limit : str
+        DuckDB's memory limit, e.g. ``"1GB"`` (it spills to disk above it).
+    database : str
+        ``":memory:"`` or the path of a DuckDB database file.
+
+    Returns
+    -------
+    ibis.BaseBackend
+
     Examples
     --------
     >>> con = duckdb_connection(threads=1, memory_limit="256MB")
@@ -269,6 +282,19 @@ def read_source(source: str | Path | ir.Table, *, table: str | None = None, para
 def require_columns(t: ir.Table, columns: list[str] | tuple[str, ...], *, source: str = "<table>") -> None:
     """Raise :class:`DataContractError` naming ``source`` if any of ``columns`` is missing from ``t``.
 
+    Parameters
+    ----------
+    t : ibis.Table
+    columns : sequence of str
+        The columns the caller needs.
+    source : str
+        How the error names the table.
+
+    Raises
+    ------
+    DataContractError
+        Listing the missing columns and the ones the table has.
+
     Examples
     --------
     >>> require_columns(ibis.memtable({"a": [1]}), ["a"])
@@ -287,6 +313,16 @@ def materialize(expr: ir.Table) -> ir.Table:
     DuckDB: a ``CREATE TEMP TABLE ... AS`` through the native connection (Ibis 12's ``cache`` and
     ``create_table`` fail on duckdb 2.0); Spark and other backends: ``Table.cache()``. Use it when
     several queries read one aggregate (e.g. revenue per customer), so the raw rows are scanned once.
+
+    Parameters
+    ----------
+    expr : ibis.Table
+        Any table expression.
+
+    Returns
+    -------
+    ibis.Table
+        A table over the computed result, on the same backend.
 
     Examples
     --------

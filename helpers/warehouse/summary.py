@@ -29,6 +29,15 @@ _EPOCH_DAYS = 719_468  # days from 0000-03-01 to 1970-01-01 in the proleptic Gre
 def epoch_days(ts: ir.TimestampValue | ir.DateValue) -> ir.IntegerValue:
     """Days since 1970-01-01 of a date or naive timestamp, from its calendar fields.
 
+    Parameters
+    ----------
+    ts : ibis.TimestampValue or ibis.DateValue
+        Timezone-naive.
+
+    Returns
+    -------
+    ibis.IntegerValue
+
     Notes
     -----
     Howard Hinnant's ``days_from_civil``: with :math:`y' = y - [m \\le 2]`, era
@@ -55,7 +64,20 @@ def epoch_days(ts: ir.TimestampValue | ir.DateValue) -> ir.IntegerValue:
 
 
 def period_index(ts: ir.TimestampValue, freq: str) -> ir.IntegerValue:
-    """Integer period of a timestamp: days, Monday-Sunday weeks (pandas ``"W"``), calendar months."""
+    """Integer period of a timestamp: days, Monday-Sunday weeks (pandas ``"W"``), calendar months.
+
+    Parameters
+    ----------
+    ts : ibis.TimestampValue
+        Timezone-naive.
+    freq : {"D", "W", "M"}
+        The period unit, as :func:`helpers.btyd.summary.period_index`.
+
+    Returns
+    -------
+    ibis.IntegerValue
+        Equal to the pandas reference's index for the same timestamp.
+    """
     if freq == "M":
         return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
     if ts.type().is_timestamp():
@@ -104,9 +126,26 @@ def summary_expr(t: ir.Table, end_p: int, *, customer_col: str = "customer_id", 
                  revenue: bool = False) -> ir.Table:
     """The summary as a lazy Ibis expression (no checks; see :func:`summary_from_table`).
 
-    Columns ``customer_id`` (named ``customer_col``), ``frequency``, ``recency``, ``T``,
-    ``monetary_value`` (if ``amount_col``) and, with ``revenue=True``, ``revenue`` (sum of all
-    amounts up to the end period).
+    Parameters
+    ----------
+    t : ibis.Table
+        Purchase lines.
+    end_p : int
+        The observation end's period index.
+    customer_col, date_col, amount_col : str
+        Column names (``amount_col`` None for no monetary value).
+    freq : {"D", "W", "M"}
+        Period unit; ``freq_multiplier`` periods make one time unit.
+    freq_multiplier : float
+    revenue : bool
+        Add the ``revenue`` column.
+
+    Returns
+    -------
+    ibis.Table
+        Unexecuted. Columns ``customer_id`` (named ``customer_col``), ``frequency``,
+        ``recency``, ``T``, ``monetary_value`` (if ``amount_col``) and, with ``revenue=True``,
+        ``revenue`` (sum of all amounts up to the end period).
     """
     amount = t[amount_col].cast("float64") if amount_col else ibis.literal(0.0)
     has_orders = revenue and "order_id" in t.columns
@@ -229,6 +268,18 @@ def customer_table_from_table(t: ir.Table, **kwargs) -> pd.DataFrame:
     ``periods_since_last`` = T - recency, ``revenue`` = all amounts up to the end period (same
     currency), ``orders`` (distinct ``order_id`` if the table has one, else lines) and
     ``average_order_value`` = revenue / orders. Keyword arguments as :func:`summary_from_table`.
+
+    Parameters
+    ----------
+    t : ibis.Table
+        Purchase lines (customer id, date, amount; optional order_id).
+    **kwargs
+        As :func:`summary_from_table` (``observation_end`` required).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer, indexed by customer id.
 
     Examples
     --------
