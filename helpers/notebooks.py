@@ -16,6 +16,7 @@ MODELS = {
     "04_membership_value": "helpers.membership.params",
     "05_crm_cadence": "helpers.cadence.params",
     "06_rfm_segments": "helpers.segments.params",
+    "07_recommendations": "helpers.recommend.params",
 }
 
 

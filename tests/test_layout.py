@@ -40,6 +40,6 @@ def test_metrics_and_reports_never_import_a_simulator(path):
 
 
 def test_every_domain_has_a_parameter_model_a_schema_module_and_a_report():
-    for domain in ("revenue", "coupons", "quota", "membership", "cadence", "segments"):
+    for domain in ("revenue", "coupons", "quota", "membership", "cadence", "segments", "recommend"):
         for role in ("params", "schemas", "load", "report"):
             assert (PACKAGE / domain / f"{role}.py").is_file(), f"helpers/{domain}/{role}.py missing"

@@ -57,6 +57,14 @@ REQUIRED = {  # the keys each notebook's issues name (issues 5-9, 13-16)
                          "mean_discount_rate", "share_rate_above_margin", "w_pattern_share", "purchases_per_month"],
     "06_rfm_segments": ["customers", "repeat_customers", "gini", "share_customers_for_90pct_revenue",
                         "top_pair.lift", "pairs.significant", "top_pair.p_adjusted"],
+    "07_recommendations": ["eval.k", "eval.test_customers", "eval.best_model", "eval.best_recall_lift",
+                           "eval.best_recall_lift_low", "eval.best_recall_lift_high", "eval.oracle.recall_at_k",
+                           "price_band_share", "answer"]
+                          + [f"eval.{m}.{x}" for m in ("popularity", "item_knn", "als", "ease")
+                             for x in ("recall_at_k", "precision_at_k", "ndcg_at_k", "hit_rate_at_k", "coverage",
+                                       "mean_popularity")]
+                          + [f"segment.{g}.{x}" for g in ("new", "returning", "lapsed")
+                             for x in ("best_recall_at_k", "popularity_recall_at_k")],
 }
 REQUIRED_PREFIXES = {
     "01_revenue_mix": ["amazon.", "coupang_corp."],  # Coupang Inc (coupang.*) is in the segments and 9M runs

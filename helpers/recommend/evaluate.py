@@ -237,3 +237,23 @@ def served(ev: Evaluation, *, consent: pd.DataFrame | None, min_history: int, in
     return {"lists": lists, "personal": personal, "no_consent": int((~ok).sum()),
             "cold_start": int((ok & (history < min_history)).sum()), **summary,
             "price_band_share": blocks.band_share(lists, in_band)}
+
+
+def page_blocks(ev: Evaluation, *, k: int = 5, min_item_shoppers: int = 5, min_pair_support: int = 5,
+                confidence: float = 0.95) -> dict[str, pd.DataFrame]:
+    """The non-personal blocks on the train events: similar products, viewed-then-bought, the best
+    sellers per segment (cold start and no consent)."""
+    split = ev.split
+    pop = models.popularity(split)
+    prices = split.train.groupby("product_id")["price"].median().reindex(split.items)
+    bands, _ = blocks.price_bands(prices)
+    cats = split.train.groupby("product_id")["category"].first().reindex(split.items)
+    sim = blocks.similar_products(split.train, split.items, k=k, min_item_shoppers=min_item_shoppers, bands=bands,
+                                  categories=cats, popularity=pop)
+    pairs = blocks.viewed_then_bought(split.train, min_support=min_pair_support, confidence=confidence)
+    buys = split.train[split.train["event"] == "purchase"]
+    seg = buys.assign(segment=buys["customer_id"].map(ev.segment_of)).groupby(["segment", "product_id"])[
+        "customer_id"].nunique().rename("buyers").reset_index()
+    best = (seg.sort_values(["segment", "buyers", "product_id"], ascending=[True, False, True], kind="stable")
+            .groupby("segment").head(k).reset_index(drop=True))
+    return {"similar": sim, "pairs": pairs, "segment_best_sellers": best}

@@ -87,7 +87,9 @@ def read_events(path: str, table: str = "", *, param: str = "events_path") -> tu
     """
     text = str(path).strip()
     if text.lower().endswith(_CSV) and not table:
-        return load_csv(require_file(param, text), EVENTS, param=param), "pandas"
+        df = load_csv(require_file(param, text), EVENTS, param=param)
+        df["order_id"] = df["order_id"].fillna("")
+        return df, "pandas"
     from helpers.warehouse.contracts import check
     from helpers.warehouse.sources import parse_source, read_source
 
