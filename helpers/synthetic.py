@@ -16,9 +16,15 @@ from helpers.config import SYNTHETIC_DIR
 
 #: Domain modules that ship synthetic data, in generation order.
 GENERATORS = ("coupons", "quota", "membership", "cadence", "segments", "recommend")
-#: Pipeline steps run after the simulators: files *estimated* on simulated data ("module:function",
-#: each ``function(out_dir) -> list[Path]``). Coupons: notebook 03's ``coupons_past_campaigns.csv``.
-PIPELINE_STEPS = ("helpers.coupons.pipeline:write_past_campaigns",)
+#: Pipeline steps run after the simulators: files *estimated* on simulated data, as pairs
+#: ("module:simulate()", "module:step(simulated, out_dir) -> list[Path]") — the step imports no simulator.
+#: Coupons: notebook 03's ``coupons_past_campaigns.csv``.
+PIPELINE_STEPS = (("helpers.coupons.simulate:simulate_past_campaigns", "helpers.coupons.pipeline:write_past_campaigns"),)
+
+
+def _resolve(spec: str):
+    module, func = spec.split(":")
+    return getattr(importlib.import_module(module), func)
 
 
 def generators() -> dict[str, object]:
@@ -48,7 +54,6 @@ def write_all(out_dir: str | Path = SYNTHETIC_DIR) -> list[Path]:
     written: list[Path] = []
     for _name, fn in generators().items():
         written.extend(Path(p) for p in fn(out_dir))
-    for step in PIPELINE_STEPS:
-        module, func = step.split(":")
-        written.extend(Path(p) for p in getattr(importlib.import_module(module), func)(out_dir))
+    for simulate, step in PIPELINE_STEPS:
+        written.extend(Path(p) for p in _resolve(step)(_resolve(simulate)(), out_dir))
     return written

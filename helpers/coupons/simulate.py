@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.coupons.csvfiles import write_csv
+
 
 @dataclass(frozen=True)
 class BatchSpec:
@@ -402,19 +404,6 @@ def _inject_bad_rows(events: pd.DataFrame, orders: pd.DataFrame, audience: pd.Da
         bo["currency"] = cur
     return (pd.concat([events, pd.DataFrame(bad_ev)], ignore_index=True),
             pd.concat([orders, bo], ignore_index=True))
-
-
-def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """Write a table as the shipped CSVs are written: ISO dates, true/false, 2 decimals, LF line ends."""
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            fmt = "%Y-%m-%d" if col in ("start", "end") else "%Y-%m-%d %H:%M:%S"
-            out[col] = out[col].dt.strftime(fmt)
-        elif pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map({True: "true", False: "false"})
-    out.to_csv(path, index=False, lineterminator="\n", float_format="%.2f")
-    return path
 
 
 def write_synthetic(out_dir: Path) -> list[Path]:

@@ -20,7 +20,8 @@ def test_the_simulator_imports_no_estimator() -> None:
 
 
 def test_past_campaigns_are_written_by_the_named_pipeline_step(tmp_path) -> None:
-    assert "helpers.coupons.pipeline:write_past_campaigns" in PIPELINE_STEPS
+    assert ("helpers.coupons.simulate:simulate_past_campaigns",
+            "helpers.coupons.pipeline:write_past_campaigns") in PIPELINE_STEPS
     written = simulate.write_synthetic.__doc__
     assert "helpers.coupons.pipeline.write_past_campaigns" in written
     assert not any(p.name == "coupons_past_campaigns.csv"
