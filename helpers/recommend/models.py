@@ -17,6 +17,19 @@ from helpers.recommend.protocol import Split
 EVENT_WEIGHTS = ("view", "cart_add", "purchase")
 
 
+def _import_implicit() -> None:
+    """Import ``implicit`` without tqdm's "IProgress not found" warning (it imports ``tqdm.auto``
+    and the kernels have no ipywidgets; progress bars are off anyway)."""
+    import warnings
+
+    from tqdm import TqdmWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found", category=TqdmWarning)
+        import implicit.cpu.als  # noqa: F401
+        import implicit.nearest_neighbours  # noqa: F401
+
+
 def interaction_matrix(train: pd.DataFrame, users: np.ndarray, items: np.ndarray, *,
                        weights: dict[str, float], half_life_days: float | None,
                        as_of: pd.Timestamp) -> sp.csr_matrix:
@@ -133,6 +146,7 @@ def item_knn_scores(X: sp.csr_matrix, n_test: int, *, neighbours: int = 50) -> n
     Cosine similarity of item columns, keeping each item's ``neighbours`` most similar (itself
     included); :math:`s_{uj} = \\sum_i x_{ui} S_{ij}` (Sarwar et al. 2001).
     """
+    _import_implicit()
     from implicit.nearest_neighbours import ItemItemRecommender
     from sklearn.preprocessing import normalize
 
@@ -153,6 +167,7 @@ def als_scores(X: sp.csr_matrix, n_test: int, *, factors: int = 32, regularizati
     Minimises :math:`\\sum_{u,i} c_{ui}(p_{ui} - x_u^T y_i)^2 + \\lambda(\\sum_u \\|x_u\\|^2 + \\sum_i \\|y_i\\|^2)`
     with :math:`p_{ui} = [r_{ui} > 0]`, :math:`c_{ui} = 1 + \\alpha r_{ui}` (Hu, Koren & Volinsky 2008).
     """
+    _import_implicit()
     from implicit.cpu.als import AlternatingLeastSquares
 
     model = AlternatingLeastSquares(factors=factors, regularization=regularization, alpha=alpha,
