@@ -54,7 +54,11 @@ REQUIRED = {  # the keys each notebook's issues name (issues 5-9, 13-16)
                             "clv.holdout.actual_repeat"],
     "05_crm_cadence": [f"weekday_share.{d}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")]
                       + ["hour_share.12_14", "quiet_hours_violations", "quiet_hours_violations.lms",
-                         "mean_discount_rate", "share_rate_above_margin", "w_pattern_share", "purchases_per_month"],
+                         "mean_discount_rate", "share_rate_above_margin", "w_pattern_share", "purchases_per_month",
+                         "robustness.variants", "robustness.variants_same_verdicts"]
+                      + [f"stage.repeat.{k}" for k in ("adherence", "adherence_low", "adherence_high", "interval_p10",
+                                                       "interval_p90", "peaks_at_policy", "interval_days_low",
+                                                       "interval_days_high", "agrees")],
     "06_rfm_segments": ["customers", "repeat_customers", "gini", "share_customers_for_90pct_revenue",
                         "top_pair.lift", "pairs.significant", "top_pair.p_adjusted"],
     "07_recommendations": ["eval.k", "eval.test_customers", "eval.best_model", "eval.best_recall_lift",

@@ -3,15 +3,21 @@
 What is where:
 
 * :mod:`~helpers.cadence.params` — ``Params``, the notebook's parameters (declared once);
+  :mod:`~helpers.cadence.thresholds` — the stage thresholds and their defaults (declared once, light);
 * :mod:`~helpers.cadence.schemas` — the ``cadence_messages`` and ``cadence_events`` contracts;
 * :mod:`~helpers.cadence.load` — read and validate the logs, the data-quality rules (``clean_log``);
 * metrics, pure functions: :mod:`~helpers.cadence.stages` (lifecycle stage at each send),
-  :mod:`~helpers.cadence.intervals` (send intervals per stage vs the policy),
+  :mod:`~helpers.cadence.intervals` (send intervals per stage, the cluster sign-test interval of the
+  median, median equivalence), :mod:`~helpers.cadence.adherence` (share of intervals on schedule,
+  with a cluster interval; percentiles), :mod:`~helpers.cadence.robustness` (verdicts with the
+  thresholds moved),
   :mod:`~helpers.cadence.timing` (weekday / hour shares, quiet-hours audit),
   :mod:`~helpers.cadence.amounts` (discount rate vs margin, the "W" of amounts),
   :mod:`~helpers.cadence.purchases` (purchase cycle); :mod:`~helpers.cadence.times` (time helpers);
 * :mod:`~helpers.cadence.simulate` — the seeded generator of the shipped synthetic logs;
-* :mod:`~helpers.cadence.report` — the notebook's tables, figures, prose, verdicts and recorded keys.
+* :mod:`~helpers.cadence.analysis` — ``analyse``: one run's metrics, computed once (the pipeline step);
+* :mod:`~helpers.cadence.report` — the notebook's tables, prose, verdicts and recorded keys;
+  :mod:`~helpers.cadence.figures` — its figures.
 
 Customer ids never leave these modules raw in a display table (:mod:`helpers.privacy`).
 """

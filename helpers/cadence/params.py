@@ -7,10 +7,11 @@ Checks that need the data (a file's columns, rows) stay in :mod:`helpers.cadence
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field, field_validator
 
+from helpers.cadence.thresholds import DEFAULT, HELP, StageThresholds
 from helpers.constants import KURLY_GROSS_MARGIN_2021
 from helpers.params import NotebookParams, data_path
 
@@ -62,19 +63,16 @@ class Params(NotebookParams):
     gross_margin: float = Field(KURLY_GROSS_MARGIN_2021, ge=0, lt=1,
                                 description="gross margin the discount rate is compared with, fraction; "
                                             "Kurly 2021 is 0.19")
-    onboarding_days: int = Field(30, ge=1, le=3650, description="days after sign-up without purchase that "
-                                                                "count as onboarding")
-    cart_days: int = Field(40, ge=1, le=3650, description="days a cart add keeps the customer in the cart stage")
-    post_first_days: int = Field(30, ge=1, le=3650, description="days after the first purchase in the "
-                                                                "post_first_purchase stage")
-    push_days: int = Field(90, ge=1, le=3650, description="following days (still one purchase) in the "
-                                                          "repurchase_push stage")
-    repeat_from_purchase: int = Field(2, ge=2, le=100, description="purchase count from which a customer is "
-                                                                   "a repeat customer (2 or more)")
-    dormant_days: int = Field(60, ge=1, le=3650, description="days without events (after any programme "
-                                                             "window) before dormant")
-    dormant_silence_days: int = Field(60, ge=1, le=3650, description="days in dormant before churned")
-    churn_silence_days: int = Field(180, ge=1, le=3650, description="days in churned before resurrected")
+    onboarding_days: int = Field(DEFAULT.onboarding_days, ge=1, le=3650, description=HELP["onboarding_days"])
+    cart_days: int = Field(DEFAULT.cart_days, ge=1, le=3650, description=HELP["cart_days"])
+    post_first_days: int = Field(DEFAULT.post_first_days, ge=1, le=3650, description=HELP["post_first_days"])
+    push_days: int = Field(DEFAULT.push_days, ge=1, le=3650, description=HELP["push_days"])
+    repeat_from_purchase: int = Field(DEFAULT.repeat_from_purchase, ge=2, le=100,
+                                      description=HELP["repeat_from_purchase"])
+    dormant_days: int = Field(DEFAULT.dormant_days, ge=1, le=3650, description=HELP["dormant_days"])
+    dormant_silence_days: int = Field(DEFAULT.dormant_silence_days, ge=1, le=3650,
+                                      description=HELP["dormant_silence_days"])
+    churn_silence_days: int = Field(DEFAULT.churn_silence_days, ge=1, le=3650, description=HELP["churn_silence_days"])
     null_draws: int = Field(50, ge=1, le=1000, description="shuffles of each customer's amounts for the "
                                                            "random-order W baseline")
 
@@ -88,15 +86,13 @@ class Params(NotebookParams):
     def _naive_timezone(cls, value: str | None) -> str | None:
         return _check_timezone(value, "naive_timezone")
 
-    agreement_margin_days: float = Field(0.5, gt=0, le=7, description="equivalence margin of the interval "
-                                         "agreement test, days (policy plus or minus this)")
-    bootstrap_draws: int = Field(400, ge=20, le=5000, description="customer resamples of the bootstrap "
-                                                                  "behind the agreement test")
+    agreement_margin_days: float = Field(0.5, gt=0, le=7, description="margin ε of adherence and of the median "
+                                         "equivalence test, days (policy plus or minus this)")
+    robustness_shift_days: int = Field(7, ge=1, le=60, description="days each stage threshold is moved down and "
+                                       "up in the threshold-robustness table")
 
-    def thresholds(self) -> Any:
-        """The stage thresholds as a :class:`helpers.cadence.stages.StageThresholds`."""
-        from helpers.cadence.stages import StageThresholds
-
+    def thresholds(self) -> StageThresholds:
+        """The stage thresholds as a :class:`helpers.cadence.thresholds.StageThresholds`."""
         return StageThresholds(
             onboarding_days=self.onboarding_days, cart_days=self.cart_days,
             post_first_days=self.post_first_days, push_days=self.push_days,

@@ -1,23 +1,18 @@
-"""What notebook 05 shows: the analysis of one run, its tables, figures, prose, verdicts and results.
-
-:func:`analyse` runs every metric once on the cleaned log; the other functions turn the
-:class:`Analysis` into reader tables (:func:`helpers.tables.table`), figures (a title that states
-the finding; returned closed, so ``display(fig)`` shows each once), Markdown built from the results
-(no number or setting a parameter can change is written by hand) and the recorded headline keys.
+"""What notebook 05 says: reader tables (:func:`helpers.tables.table`), verdicts, Markdown built
+from the results (no number or setting a parameter can change is written by hand) and the
+recorded headline keys. The computation is :func:`helpers.cadence.analysis.analyse`; the figures
+are in :mod:`helpers.cadence.figures`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
-from matplotlib.figure import Figure
 
-from helpers.cadence import amounts, intervals, purchases, stages, timing
-from helpers.cadence.load import EVENTS, LogData, clean_log
-from helpers.cadence.params import Params
+from helpers.cadence import stages
+from helpers.cadence.adherence import LEVEL
+from helpers.cadence.analysis import AGREEMENT_ALPHA, Analysis
+from helpers.cadence.load import EVENTS
 from helpers.constants import KURLY_GROSS_MARGIN_2021
-from helpers.plots import color_for, finish, money_axis, palette_for, percent_axis, plt
 from helpers.privacy import pseudonymise_columns
 from helpers.results import key, record
 from helpers.tables import table
@@ -28,78 +23,7 @@ POLICY_SOURCE = "Yozm IT (2024), Kurly coupon texts"
 #: How many shuffled-order standard deviations the observed W share must clear.
 W_SIGMAS = 3.0
 
-#: Size of each one-sided test of the interval agreement (TOST): a 90% bootstrap interval.
-AGREEMENT_ALPHA = 0.05
-
-_INTERVAL_COLUMNS = ["policy_days", "customers", "intervals", "median_days", "q1_days", "q3_days", "low", "high",
-                     "agrees"]
-
-
-@dataclass
-class Analysis:
-    """Every result of one run of notebook 05 (frames as the metric functions return them)."""
-
-    p: Params
-    data: LogData
-    messages: pd.DataFrame
-    events: pd.DataFrame
-    quality: pd.DataFrame
-    stages: pd.Series
-    stage_counts: pd.DataFrame
-    intervals: pd.DataFrame
-    interval_table: pd.DataFrame
-    agreement: pd.DataFrame
-    weekday: pd.Series
-    heat: pd.DataFrame
-    lunch_share: float
-    audit: dict
-    violators: pd.DataFrame
-    discount: dict
-    by_stage: pd.DataFrame
-    w_share: float
-    w_null: float
-    w_null_sd: float
-    validity: pd.Series
-    sequence: pd.DataFrame
-    cycle: dict
-    rate: dict
-    observation_end: pd.Timestamp
-
-
-def analyse(p: Params, data: LogData) -> Analysis:
-    """Clean the log and compute every metric of the notebook.
-
-    Raises
-    ------
-    DataContractError
-        If no message is left after the data-quality rules.
-    ValueError
-        From a metric that has no data (e.g. no customer with two purchases).
-    """
-    messages, events, quality = clean_log(data.messages, data.events)
-    st = stages.infer_stages(messages, events, p.thresholds())
-    iv = intervals.stage_intervals(messages, st)
-    audit, violators = timing.quiet_audit(messages, p.timezone, data.rules, data.consent)
-    w_null, w_null_sd = amounts.w_pattern_null_share(messages, draws=p.null_draws, seed=p.seed)
-    agreement = intervals.interval_agreement(iv, margin_days=p.agreement_margin_days, alpha=AGREEMENT_ALPHA,
-                                             draws=p.bootstrap_draws, seed=p.seed)
-    summary = intervals.interval_summary(iv)
-    end = max(messages["sent_at"].max(), events["at"].max())
-    return Analysis(
-        p=p, data=data, messages=messages, events=events, quality=quality, stages=st,
-        stage_counts=stages.stage_message_counts(st), intervals=iv,
-        interval_table=summary.join(agreement[["customers", "low", "high", "agrees"]]), agreement=agreement,
-        weekday=timing.weekday_shares(messages, p.timezone),
-        heat=timing.weekday_hour_shares(messages, p.timezone),
-        lunch_share=timing.hour_band_share(messages, p.timezone, 12, 14),
-        audit=audit, violators=violators,
-        discount=amounts.discount_summary(messages, p.gross_margin),
-        by_stage=amounts.discount_by_stage(messages, st, p.gross_margin),
-        w_share=amounts.w_pattern_share(messages), w_null=w_null, w_null_sd=w_null_sd,
-        validity=amounts.validity_shares(messages),
-        sequence=amounts.longest_sequence(messages, st),
-        cycle=purchases.purchase_cycle(events), rate=purchases.purchase_rate(events, end), observation_end=end,
-    )
+__all__ = ["AGREEMENT_ALPHA", "LEVEL", "POLICY_SOURCE", "W_SIGMAS", "Analysis"]
 
 
 # --- decisions ------------------------------------------------------------------------------------
@@ -180,20 +104,64 @@ def stage_table(a: Analysis):
                  caption="Messages per inferred lifecycle stage at send time")
 
 
+_INTERVAL_COLUMNS = ["policy_days", "customers", "intervals", "interval_p10", "q1_days", "median_days", "q3_days",
+                     "interval_p90", "low", "high", "agrees"]
+_ADHERENCE_COLUMNS = ["policy_days", "intervals", "adherence", "adherence_low", "adherence_high",
+                      "adherence_minus_1d", "adherence_plus_1d", "peaks_at_policy"]
+
+
 def interval_table(a: Analysis):
+    """Per stage: the spread of the send intervals against the policy and the median's interval."""
     t = a.interval_table[_INTERVAL_COLUMNS]
-    kinds = {c: "ratio" for c in ("policy_days", "median_days", "q1_days", "q3_days", "low", "high")} | {
+    kinds = {c: "ratio" for c in ("policy_days", "interval_p10", "q1_days", "median_days", "q3_days",
+                                  "interval_p90", "low", "high")} | {
         "customers": "count", "intervals": "count", "agrees": "bool"}
-    level = 1 - 2 * AGREEMENT_ALPHA
-    return table(t, kinds, index=True, headers={"low": f"{level:.0%} low", "high": f"{level:.0%} high"}, caption=(
-        f"Send interval per stage (days): median, quartiles and the {level:.0%} customer-bootstrap interval of "
-        f"the median; agrees = inside the policy ± {a.p.agreement_margin_days:g} days (two one-sided tests at "
-        f"{AGREEMENT_ALPHA:.0%}), against the reference policy ({POLICY_SOURCE})"))
+    return table(t, kinds, index=True, headers={
+        "policy_days": "policy (days)", "interval_p10": "p10", "q1_days": "Q1", "median_days": "median",
+        "q3_days": "Q3", "interval_p90": "p90", "low": f"median {LEVEL:.0%} low", "high": f"median {LEVEL:.0%} high",
+        "agrees": f"median within ± {a.p.agreement_margin_days:g} d"}, caption=(
+        f"Send interval per stage (days): percentiles against the reference policy ({POLICY_SOURCE}), and the "
+        f"{LEVEL:.0%} cluster sign-test interval of the median (customers as clusters); 'median within' = that "
+        f"interval inside the policy ± {a.p.agreement_margin_days:g} days (two one-sided tests at "
+        f"{AGREEMENT_ALPHA:.0%})"))
 
 
 def interval_text(a: Analysis) -> str:
     """Plain-text interval table (the notebook's checked output)."""
     return a.interval_table[_INTERVAL_COLUMNS].round(2).to_string()
+
+
+def adherence_table(a: Analysis):
+    """Per stage: adherence at the policy with its interval, at the policy ± 1 day, and the verdict."""
+    t = a.interval_table[_ADHERENCE_COLUMNS]
+    eps = a.p.agreement_margin_days
+    kinds = {"policy_days": "ratio", "intervals": "count", "peaks_at_policy": "bool"} | {
+        c: "pct" for c in _ADHERENCE_COLUMNS[2:7]}
+    return table(t, kinds, index=True, headers={
+        "policy_days": "policy k (days)", "adherence": f"within k ± {eps:g} d",
+        "adherence_low": f"{LEVEL:.0%} low", "adherence_high": f"{LEVEL:.0%} high",
+        "adherence_minus_1d": f"within k − 1 ± {eps:g} d", "adherence_plus_1d": f"within k + 1 ± {eps:g} d",
+        "peaks_at_policy": "peaks at k"}, caption=(
+        f"Adherence: share of same-stage intervals within ± {eps:g} days of the policy k, with its {LEVEL:.0%} "
+        f"interval (Wilson, customers as clusters), and the same share one day either side; 'peaks at k' = the "
+        f"interval at k lies above both neighbours' intervals"))
+
+
+def adherence_text(a: Analysis) -> str:
+    """Plain-text adherence table (the notebook's checked output)."""
+    return a.interval_table[_ADHERENCE_COLUMNS].round(3).to_string()
+
+
+def robustness_table(a: Analysis):
+    """The adherence per cadence stage with each threshold moved down and up."""
+    r = a.robustness.drop(columns=["min_adherence", "max_adherence"])
+    stage_cols = [c for c in r.columns if c in stages.STAGES]
+    kinds = {"threshold": "text", "shift_days": "count", "peaks_held": "text", "same_verdicts": "bool"} | {
+        c: "pct" for c in stage_cols}
+    return table(r, kinds, headers={"shift_days": "shift (days)", "peaks_held": "stages peaking at k",
+                                    "same_verdicts": "same verdicts"}, caption=(
+        f"Threshold robustness: stages re-inferred with each threshold moved by ± {a.p.robustness_shift_days} days "
+        f"(one at a time); adherence per stage and whether every 'peaks at k' verdict equals the baseline's"))
 
 
 def violators_table(a: Analysis, rows: int = 10):
@@ -232,18 +200,49 @@ def headline_text(a: Analysis) -> str:
 
 
 def stage_findings(a: Analysis) -> str:
+    """The interval and adherence findings, built from the results."""
+    adh = a.adherence.dropna(subset=["adherence"])
+    peaks = adh["peaks_at_policy"].astype(bool)
     agree = a.agreement["agrees"].dropna()
+    r = a.robustness
+    held = int(r["same_verdicts"].sum())
     top = a.stage_counts["share"].idxmax()
     silent = ", ".join(no_cadence_stages())
-    off = [s for s, v in agree.items() if not v]
-    level = 1 - 2 * AGREEMENT_ALPHA
-    return (f"- {int(agree.sum())} of {len(agree)} stages with a policy interval and intervals from two or more "
-            f"customers **agree** with the reference policy ({POLICY_SOURCE}): the {level:.0%} customer-bootstrap "
-            f"interval of the median lies within ± {a.p.agreement_margin_days:g} days of the policy value (two "
-            f"one-sided tests at {AGREEMENT_ALPHA:.0%})"
-            + (f"; not shown to agree: {', '.join(off)}" if off else "") + ".\n"
+    eps = a.p.agreement_margin_days
+    off = [s for s, v in peaks.items() if not v]
+    if not len(adh):
+        return "- No stage with a policy interval has same-stage intervals: adherence cannot be measured."
+    if peaks.all():
+        told = ", so a policy one day off is told apart"
+    elif peaks.any():
+        told = f"; a policy one day off is not told apart in {', '.join(off)}"
+    else:
+        told = "; a policy one day off is told apart in none of them"
+    if len(agree):
+        median_line = (f"- The median alone says less: {int(agree.sum())} of {len(agree)} stages have a {LEVEL:.0%} "
+                       f"median interval within ± {eps:g} days of the policy; a narrow median interval passes that "
+                       f"test for any policy value within about ± {eps:g} days of it, however many sends are off "
+                       f"the schedule.\n")
+    else:
+        median_line = ("- No stage has intervals from enough customers to bound its median at "
+                       f"{LEVEL:.0%}, so median agreement is not tested.\n")
+    return (f"- **Adherence**: {adh['adherence'].min():.0%} to {adh['adherence'].max():.0%} of same-stage "
+            f"intervals fall within ± {eps:g} days of the policy ({POLICY_SOURCE}); in {int(peaks.sum())} of "
+            f"{len(peaks)} stages the share peaks at the policy (its {LEVEL:.0%} interval lies above the shares at "
+            f"the policy ± 1 day){told}.\n"
+            f"- The middle 80% of intervals (p10–p90) spans {_span(adh)}.\n"
+            + median_line
+            + f"- {held} of {len(r)} threshold settings (each threshold ± {a.p.robustness_shift_days} days) give "
+            f"the same 'peaks at the policy' verdicts; adherence ranges over {r['min_adherence'].min():.0%}–"
+            f"{r['max_adherence'].max():.0%} across them.\n"
             f"- The largest stage is '{top}' with {a.stage_counts['share'].max():.1%} of messages; stages with "
             f"no regular cadence ({silent}) have few or no same-stage intervals by design.")
+
+
+def _span(adh: pd.DataFrame) -> str:
+    parts = [f"{s} {r['interval_p10']:.1f}–{r['interval_p90']:.1f} d (policy {r['policy_days']:g})"
+             for s, r in adh.iterrows()]
+    return "; ".join(parts)
 
 
 def rules_text(a: Analysis) -> str:
@@ -326,98 +325,6 @@ def caveats(a: Analysis) -> str:
     return "\n".join(f"- {x}" for x in items)
 
 
-# --- figures --------------------------------------------------------------------------------------
-
-
-def _note(a: Analysis) -> str:
-    return f"Data: {a.data.label}."
-
-
-def figure_intervals(a: Analysis) -> Figure:
-    """Median send interval per stage with its IQR and the reference policy value."""
-    measured = a.interval_table[a.interval_table["intervals"] > 0]
-    colors = palette_for(stages.STAGES)
-    fig, ax = plt.subplots()
-    ax.barh(measured.index, measured["median_days"], color=[colors[s] for s in measured.index])
-    ax.errorbar(measured["median_days"], measured.index,
-                xerr=[measured["median_days"] - measured["q1_days"], measured["q3_days"] - measured["median_days"]],
-                fmt="none", ecolor="#333333", capsize=3)
-    ax.scatter(measured["policy_days"], measured.index, marker="|", s=300, color="#000000",
-               label=f"reference policy ({POLICY_SOURCE})")
-    eps = a.p.agreement_margin_days
-    for i, k in enumerate(measured["policy_days"]):
-        if not pd.isna(k):
-            ax.fill_betweenx([i - 0.4, i + 0.4], k - eps, k + eps, color="#999999", alpha=0.35, lw=0,
-                             label=f"policy ± {eps:g} days (agreement margin)" if i == 0 else None)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fastest = measured["median_days"].idxmin()
-    agree = a.agreement["agrees"].dropna()
-    finish(ax, f"{int(agree.sum())} of {len(agree)} stages agree with the policy; the median interval is shortest "
-               f"in '{fastest}' ({measured.loc[fastest, 'median_days']:.1f} days)",
-           xlabel="days between consecutive messages in the same stage (bar: median, whisker: IQR)", note=_note(a))
-    plt.close(fig)
-    return fig
-
-
-def figure_heatmap(a: Analysis) -> Figure:
-    """Share of sends per local weekday and hour."""
-    fig, ax = plt.subplots(figsize=(11, 3.8))
-    im = ax.imshow(a.heat.to_numpy(), aspect="auto", cmap="viridis")
-    ax.grid(False)
-    ax.set_yticks(range(7), a.heat.index)
-    ax.set_xticks(range(24), a.heat.columns)
-    cbar = fig.colorbar(im, ax=ax, label="share of all messages")
-    percent_axis(cbar.ax, decimals=1)
-    top = a.weekday.idxmax()
-    finish(ax, f"{top.capitalize()} carries {a.weekday[top]:.0%} of sends; {a.lunch_share:.0%} go out at 12–14 h",
-           xlabel=f"local hour ({a.p.timezone})", ylabel="weekday",
-           note=f"Share of messages per weekday and hour. {_note(a)}")
-    plt.close(fig)
-    return fig
-
-
-def figure_weekdays(a: Analysis) -> Figure:
-    """Share of sends per local weekday."""
-    fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.bar(a.weekday.index, a.weekday.to_numpy(), color=color_for("promo"))
-    percent_axis(ax)
-    finish(ax, f"Sends concentrate on {a.weekday.idxmax().capitalize()}", xlabel=f"weekday ({a.p.timezone})",
-           ylabel="share of messages", note=_note(a))
-    plt.close(fig)
-    return fig
-
-
-def figure_discounts(a: Analysis) -> Figure:
-    """Mean discount rate per stage against the gross margin."""
-    colors = palette_for(stages.STAGES)
-    fig, ax = plt.subplots(figsize=(8, 3.8))
-    ax.bar(a.by_stage.index, a.by_stage["mean_rate"], color=[colors[s] for s in a.by_stage.index])
-    ax.axhline(a.p.gross_margin, color="#D55E00", linestyle="--", label=f"gross margin {a.p.gross_margin:.0%}")
-    percent_axis(ax)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.tick_params(axis="x", rotation=30)
-    finish(ax, f"{a.discount['share_rate_above_margin']:.0%} of coupons discount more than the gross margin",
-           xlabel="stage at send", ylabel="mean discount rate (amount / min. order)", note=_note(a))
-    plt.close(fig)
-    return fig
-
-
-def figure_w(a: Analysis) -> Figure:
-    """Coupon amounts of the customer with most messages, W windows highlighted."""
-    seq, cur = a.sequence, a.p.currency
-    fig, ax = plt.subplots(figsize=(10, 3.8))
-    ax.plot(seq["n"], seq["coupon_amount"], marker="o", color=color_for("baseline"), lw=1)
-    ax.scatter(seq.loc[seq["in_w"], "n"], seq.loc[seq["in_w"], "coupon_amount"], color=color_for("target"),
-               zorder=3, label="part of a W window")
-    money_axis(ax, cur)
-    ax.legend()
-    finish(ax, f"Amounts zig-zag: {a.w_share:.0%} of 5-coupon windows are a W (random order: {a.w_null:.1%})",
-           xlabel=f"message number, customer {seq['customer_id'].iloc[0]} (most messages; first {len(seq)} shown)",
-           ylabel=f"coupon amount ({cur})", note=_note(a))
-    plt.close(fig)
-    return fig
-
-
 # --- results --------------------------------------------------------------------------------------
 
 
@@ -425,15 +332,24 @@ def results(a: Analysis) -> dict[str, object]:
     """The headline numbers under their stable keys, in recording order."""
     out: dict[str, object] = {key("weekday_share", d): float(s) for d, s in a.weekday.items()}
     out["hour_share.12_14"] = a.lunch_share
-    for stage, row in a.interval_table[a.interval_table["intervals"] > 0].iterrows():
+    measured = a.interval_table[a.interval_table["intervals"] > 0]
+    for stage, row in measured.iterrows():
         out[key("interval_days", stage)] = float(row["median_days"])
-    for stage, row in a.agreement[a.agreement["intervals"] > 0].iterrows():
+    for stage, row in measured.iterrows():
         out[key("stage", stage, "interval_days")] = float(row["median_days"])
         if not pd.isna(row["low"]):
-            out[key("stage", stage, "interval_days_low")] = row["low"]
-            out[key("stage", stage, "interval_days_high")] = row["high"]
+            out[key("stage", stage, "interval_days_low")] = float(row["low"])
+            out[key("stage", stage, "interval_days_high")] = float(row["high"])
         if not pd.isna(row["agrees"]):
             out[key("stage", stage, "agrees")] = bool(row["agrees"])
+        out[key("stage", stage, "interval_p10")] = float(row["interval_p10"])
+        out[key("stage", stage, "interval_p90")] = float(row["interval_p90"])
+        if not pd.isna(row["adherence"]):
+            for name in ("adherence", "adherence_low", "adherence_high"):
+                out[key("stage", stage, name)] = float(row[name])
+            out[key("stage", stage, "peaks_at_policy")] = bool(row["peaks_at_policy"])
+    out["robustness.variants"] = len(a.robustness)
+    out["robustness.variants_same_verdicts"] = int(a.robustness["same_verdicts"].sum())
     out |= {"quiet_hours_violations": a.audit["violations"],
             "quiet_hours_violation_share": a.audit["violation_share"],
             "mean_discount_rate": a.discount["mean_discount_rate"],

@@ -6,12 +6,11 @@ reading of Kurly's coupon texts in Yozm IT (2024), *Kurly coupon texts* (see ``d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from helpers.cadence.load import EVENTS
+from helpers.cadence.thresholds import DEFAULT, StageThresholds
 from helpers.cadence.times import seconds
 
 #: Lifecycle stages, in the order tables show them.
@@ -27,24 +26,8 @@ POLICY_INTERVAL_DAYS: dict[str, int | None] = {
 
 _KEY = 10**11  # seconds per customer block in the combined search key
 
-
-@dataclass(frozen=True)
-class StageThresholds:
-    """Day thresholds that turn an event history into a lifecycle stage (defaults in brackets).
-
-    onboarding_days [30], cart_days [40], post_first_days [30], push_days [90],
-    repeat_from_purchase (a purchase count) [2], dormant_days [60], dormant_silence_days [60],
-    churn_silence_days [180]; see :func:`stages_from_features` for the rules.
-    """
-
-    onboarding_days: int = 30
-    cart_days: int = 40
-    post_first_days: int = 30
-    push_days: int = 90
-    repeat_from_purchase: int = 2
-    dormant_days: int = 60
-    dormant_silence_days: int = 60
-    churn_silence_days: int = 180
+__all__ = ["POLICY_INTERVAL_DAYS", "STAGES", "StageThresholds", "infer_stages", "stage_features",
+           "stage_message_counts", "stages_from_features"]
 
 
 def _last_before(keys: np.ndarray, values: np.ndarray, q: np.ndarray, codes: np.ndarray
@@ -106,7 +89,7 @@ def stage_features(customer_ids: pd.Series, times: pd.Series, events: pd.DataFra
 
 
 def stages_from_features(features: pd.DataFrame, times: pd.Series,
-                         thresholds: StageThresholds = StageThresholds()) -> pd.Series:
+                         thresholds: StageThresholds = DEFAULT) -> pd.Series:
     """Lifecycle stage from :func:`stage_features`, by the first rule that applies.
 
     Notes
@@ -160,7 +143,7 @@ def stages_from_features(features: pd.DataFrame, times: pd.Series,
 
 
 def infer_stages(messages: pd.DataFrame, events: pd.DataFrame,
-                 thresholds: StageThresholds = StageThresholds()) -> pd.Series:
+                 thresholds: StageThresholds = DEFAULT) -> pd.Series:
     """Lifecycle stage of each message's customer at its send time.
 
     Parameters

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from helpers.cadence.params import Params
-from helpers.cadence.stages import StageThresholds
+from helpers.cadence.thresholds import DEFAULT, StageThresholds
 from helpers.constants import KURLY_GROSS_MARGIN_2021
 from helpers.params import ParameterError
 
 
 def test_defaults_are_valid_and_build_the_default_thresholds():
     p = Params.build({})
-    assert p.thresholds() == StageThresholds()
+    assert p.thresholds() == StageThresholds() == DEFAULT
     assert p.gross_margin == KURLY_GROSS_MARGIN_2021 == 0.19
 
 
@@ -26,7 +26,7 @@ def test_thresholds_follow_the_parameters():
     ("naive_timezone", "Seoul", r"'naive_timezone' = 'Seoul'.*not an IANA timezone"),
     ("agreement_margin_days", 0.0, r"'agreement_margin_days' = 0.0.*> 0"),
     ("agreement_margin_days", 8.0, r"'agreement_margin_days' = 8.0.*≤ 7"),
-    ("bootstrap_draws", 10, r"'bootstrap_draws' = 10.*≥ 20"),
+    ("robustness_shift_days", 0, r"'robustness_shift_days' = 0.*≥ 1"),
     ("gross_margin", 1.0, r"'gross_margin' = 1.0.*< 1"),
     ("gross_margin", 1.5, r"'gross_margin' = 1.5.*-p gross_margin 0.19"),
     ("simulate", "yes", r"'simulate' = 'yes'"),
@@ -56,3 +56,10 @@ def test_the_parameters_cell_is_generated_from_the_model():
     assert 'consent_path: "Optional[str]" = None  # ' in cell
     assert Params.path_fields() == ["messages_path", "events_path", "quiet_rules_path", "consent_path"]
     assert len(cell.splitlines()) == len(Params.model_fields) == 23
+
+
+def test_threshold_defaults_are_declared_once():
+    # the parameter defaults are read from StageThresholds, not repeated
+    fields = Params.model_fields
+    for name, value in vars(DEFAULT).items():
+        assert fields[name].default == value, name

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers.cadence import load, report
+from helpers.cadence import analysis, figures, load, report
 from helpers.cadence.params import Params
 from helpers.config import SYNTHETIC_DIR
 
@@ -18,7 +18,7 @@ SINGLE = {"messages_path": "data/synthetic/cadence_single_messages.csv",
 @pytest.fixture(scope="module")
 def single():
     p = Params.build(SINGLE)
-    return report.analyse(p, load.load_or_simulate(p))
+    return analysis.analyse(p, load.load_or_simulate(p))
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def own_file(tmp_path_factory):
     p = Params.build({"messages_path": str(d / "cadence_single_messages.csv"),
                       "events_path": str(d / "cadence_single_events.csv"), "naive_timezone": "Asia/Seoul",
                       "gross_margin": 0.25})
-    return report.analyse(p, load.load_or_simulate(p))
+    return analysis.analyse(p, load.load_or_simulate(p))
 
 
 def test_weekend_share_adds_saturday_and_sunday():
@@ -74,7 +74,11 @@ def test_prose_numbers_come_from_the_results(single):
     assert f"{report.weekend_share(a.weekday):.1%}" in text
     assert f"**{a.rate['purchases_per_month']:.2f} purchases per month**" in report.purchase_findings(a)
     assert f"the article's reading, {a.cycle['purchases_per_month']:.2f} a month" in report.purchase_findings(a)
-    assert "within ± 0.5 days of the policy value" in report.stage_findings(a)
+    findings = report.stage_findings(a)
+    adh = a.adherence.dropna(subset=["adherence"])
+    assert f"{adh['adherence'].min():.0%} to {adh['adherence'].max():.0%} of same-stage intervals" in findings
+    assert "within ± 0.5 days of the policy" in findings
+    assert f"{int(a.robustness['same_verdicts'].sum())} of {len(a.robustness)} threshold settings" in findings
     assert "`lms` [21:00, 08:00]" in text and "static consent_night flag" in text
 
 
@@ -92,6 +96,12 @@ def test_results_keys_and_values(single):
     assert r["quiet_hours_violations"] == single.audit["violations"]
     measured = single.interval_table.index[single.interval_table["intervals"] > 0]
     assert {k.split(".", 1)[1] for k in r if k.startswith("interval_days.")} == set(measured)
+    for stage, row in single.adherence.dropna(subset=["adherence"]).iterrows():
+        assert r[f"stage.{stage}.adherence_low"] <= r[f"stage.{stage}.adherence"] <= r[f"stage.{stage}.adherence_high"]
+        assert r[f"stage.{stage}.interval_p10"] <= r[f"stage.{stage}.interval_days"] <= r[
+            f"stage.{stage}.interval_p90"]
+        assert r[f"stage.{stage}.peaks_at_policy"] is bool(row["peaks_at_policy"])
+    assert r["robustness.variants"] == 1 + 2 * 7  # baseline + 7 day thresholds moved down and up
 
 
 def test_headline_text_prints_the_recorded_numbers(single):
@@ -101,12 +111,12 @@ def test_headline_text_prints_the_recorded_numbers(single):
 
 
 def test_figures_state_the_finding(single):
-    fig = report.figure_discounts(single)
+    fig = figures.figure_discounts(single)
     title = fig.axes[0].get_title(loc="left")
     assert title == f"{single.discount['share_rate_above_margin']:.0%} of coupons discount more than the gross margin"
-    heat = report.figure_heatmap(single).axes[0]
+    heat = figures.figure_heatmap(single).axes[0]
     assert "Asia/Seoul" in heat.get_xlabel()
-    w = report.figure_w(single).axes[0]
+    w = figures.figure_w(single).axes[0]
     assert w.get_ylabel() == "coupon amount (KRW)"
 
 
@@ -118,6 +128,9 @@ def test_tables_render_with_units(single):
 
 
 def test_interval_figure_states_the_agreement(single):
-    title = report.figure_intervals(single).axes[0].get_title(loc="left")
+    title = figures.figure_intervals(single).axes[0].get_title(loc="left")
     agree = single.agreement["agrees"].dropna()
-    assert title.startswith(f"{int(agree.sum())} of {len(agree)} stages agree with the policy")
+    assert title.startswith(f"{int(agree.sum())} of {len(agree)} medians agree with the policy")
+    title = figures.figure_adherence(single).axes[0].get_title(loc="left")
+    peaks = single.adherence["peaks_at_policy"].dropna().astype(bool)
+    assert title.startswith(f"Adherence peaks at the policy in {int(peaks.sum())} of {len(peaks)} stages")

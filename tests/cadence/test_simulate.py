@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from helpers.cadence import intervals, load, simulate, stages, times, timing
+from helpers.cadence import adherence, intervals, load, simulate, stages, times, timing
 from helpers.cadence.schemas import CADENCE_EVENTS, CADENCE_MESSAGES
+from helpers.config import SYNTHETIC_DIR
 from helpers.contracts import validate
 
 SEOUL = "Asia/Seoul"
@@ -33,18 +34,49 @@ def test_recovered_intervals_agree_with_the_shipped_policy(simulated):
 
     The shipped simulator assigns stages with the analysis's own rules, so this checks the
     interval and agreement code end to end; tests/cadence/test_independent_simulator.py checks the
-    stage rules on a machine that shares no code. Tolerance: the 90% customer-bootstrap interval
+    stage rules on a machine that shares no code. Tolerance: the 90% cluster sign-test interval
     of the median inside the policy value +- 0.5 day (two one-sided tests at 5%).
     """
     messages, events = simulated
     m, ev, _q = load.clean_log(messages, events)
     iv = intervals.stage_intervals(m, stages.infer_stages(m, ev))
-    table = intervals.interval_agreement(iv, margin_days=0.5, draws=300, seed=1)
+    table = intervals.interval_agreement(iv, margin_days=0.5)
     for stage, days in stages.POLICY_INTERVAL_DAYS.items():
         if days is None:
             continue
         row = table.loc[stage]
         assert row["intervals"] >= 100 and bool(row["agrees"]), (stage, row.to_dict())
+
+
+def _cadence_intervals(messages, events):
+    m, ev, _q = load.clean_log(messages, events)
+    return intervals.stage_intervals(m, stages.infer_stages(m, ev))
+
+
+@pytest.mark.parametrize("source", ["shipped", 6, 7])
+def test_adherence_tells_a_one_day_off_policy_apart(source):
+    """Adherence peaks at the simulator's policy and at no policy one day off (shipped file, 2 more seeds).
+
+    The weekday of each send is drawn afresh (Mon 62 %, Tue 17 %, ...), so a same-stage interval is
+    on schedule (within 0.5 day) when both sends fall on the same weekday: about
+    0.62^2 + 0.17^2 + 0.09^2 + 0.08^2 + 0.04^2 = 0.43 of intervals, and one day off (Mon -> Tue, ...)
+    about 0.62 * 0.17 + 0.17 * 0.09 + 0.09 * 0.08 + 0.08 * 0.04 = 0.13 each way.
+    """
+    if source == "shipped":
+        messages, events = load.load_log(SYNTHETIC_DIR / "cadence_messages.csv", SYNTHETIC_DIR / "cadence_events.csv")
+    else:
+        messages, events = simulate.simulate_log(200, seed=source)
+    iv = _cadence_intervals(messages, events)
+    policy = stages.POLICY_INTERVAL_DAYS
+    table = adherence.interval_adherence(iv)
+    cadence = [s for s, k in policy.items() if k is not None]
+    assert table.loc[cadence, "peaks_at_policy"].astype(bool).all(), table.loc[cadence].to_dict()
+    big = table.loc[cadence][table.loc[cadence, "intervals"] >= 500]
+    assert ((big["adherence_low"] <= 0.43) & (0.43 <= big["adherence_high"] + 0.02)).all(), big["adherence"]
+    for shift in (-1, 1):
+        moved = {s: (None if k is None else k + shift) for s, k in policy.items()}
+        off = adherence.interval_adherence(iv, policy=moved).loc[cadence, "peaks_at_policy"]
+        assert not off.astype(bool).any(), (shift, off.to_dict())
 
 
 def test_recovered_weekday_and_hour_shares_match_settings(simulated):
