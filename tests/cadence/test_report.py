@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers.cadence import analysis, figures, load, report
+from helpers.cadence import analysis, load, report
 from helpers.cadence.params import Params
 from helpers.config import SYNTHETIC_DIR
 
@@ -110,27 +110,8 @@ def test_headline_text_prints_the_recorded_numbers(single):
     assert text.splitlines()[0] == "weekday"
 
 
-def test_figures_state_the_finding(single):
-    fig = figures.figure_discounts(single)
-    title = fig.axes[0].get_title(loc="left")
-    assert title == f"{single.discount['share_rate_above_margin']:.0%} of coupons discount more than the gross margin"
-    heat = figures.figure_heatmap(single).axes[0]
-    assert "Asia/Seoul" in heat.get_xlabel()
-    w = figures.figure_w(single).axes[0]
-    assert w.get_ylabel() == "coupon amount (KRW)"
-
-
 def test_tables_render_with_units(single):
     html = report.discount_table(single).to_html()
     assert "mean amount (KRW)" in html and "₩" in html
     assert "C-" in report.preview_table(single).to_html()  # pseudonymised ids
     assert "%" in report.stage_table(single).to_html()
-
-
-def test_interval_figure_states_the_agreement(single):
-    title = figures.figure_intervals(single).axes[0].get_title(loc="left")
-    agree = single.agreement["agrees"].dropna()
-    assert title.startswith(f"{int(agree.sum())} of {len(agree)} medians agree with the policy")
-    title = figures.figure_adherence(single).axes[0].get_title(loc="left")
-    peaks = single.adherence["peaks_at_policy"].dropna().astype(bool)
-    assert title.startswith(f"Adherence peaks at the policy in {int(peaks.sum())} of {len(peaks)} stages")
