@@ -74,6 +74,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_rfm_summary.py
 	$(PY) benchmarks/bench_warehouse.py --rows 10000000   # drop --rows for the 100M-row run (1.5 GB of Parquet)
+	$(PY) benchmarks/bench_recommend.py --rows 1000000   # notebook 07's counts; drop --rows for 10M events / 100k products / 1M shoppers
 
 synth: $(STAMP)
 	$(PY) -m helpers synth
