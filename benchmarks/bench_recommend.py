@@ -75,14 +75,21 @@ def main() -> None:
     ap.add_argument("--products", type=int, default=100_000)
     ap.add_argument("--shoppers", type=int, default=1_000_000)
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--generate", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
         child(*a.child)
         return
+    scale = a.rows / 10_000_000
+    if a.generate:
+        generate(Path(a.generate), a.rows, max(1000, int(a.products * scale)), max(10_000, int(a.shoppers * scale)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "events.parquet"
-        scale = a.rows / 10_000_000
-        generate(path, a.rows, max(1000, int(a.products * scale)), max(10_000, int(a.shoppers * scale)))
+        # generated in its own process: Linux keeps a parent's peak RSS across fork + exec, so a
+        # parent that built the data would inflate both children's measured peaks
+        subprocess.run([sys.executable, __file__, "--generate", str(path), "--rows", str(a.rows),
+                        "--products", str(a.products), "--shoppers", str(a.shoppers)], check=True)
         size = path.stat().st_size / 1024 ** 3
         res = {}
         for which in ("engine", "polars"):

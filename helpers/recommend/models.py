@@ -101,7 +101,17 @@ def popularity(split: Split) -> np.ndarray:
 
 
 def popularity_scores(split: Split) -> np.ndarray:
-    """Every test customer gets the global popularity (ties: product_id ascending, by ranking order)."""
+    """Every test customer gets the global popularity (ties: product_id ascending, by ranking order).
+
+    Parameters
+    ----------
+    split : Split
+
+    Returns
+    -------
+    ndarray, shape (test customers, items)
+        :func:`popularity` repeated per customer.
+    """
     return np.repeat(popularity(split)[None, :], len(split.customers), axis=0)
 
 
@@ -133,7 +143,17 @@ def segment_popularity_scores(split: Split, segment_of: pd.Series) -> np.ndarray
 
 
 def train_users(split: Split) -> np.ndarray:
-    """Every customer with a train event, test customers first (rows of the interaction matrix)."""
+    """Every customer with a train event, test customers first (rows of the interaction matrix).
+
+    Parameters
+    ----------
+    split : Split
+
+    Returns
+    -------
+    ndarray of str
+        ``split.customers`` then the other train shoppers, sorted.
+    """
     rest = np.setdiff1d(split.train["customer_id"].unique().astype(object), split.customers)
     return np.concatenate([split.customers, np.sort(rest)])
 
@@ -145,6 +165,19 @@ def item_knn_scores(X: sp.csr_matrix, n_test: int, *, neighbours: int = 50) -> n
     -----
     Cosine similarity of item columns, keeping each item's ``neighbours`` most similar (itself
     included); :math:`s_{uj} = \\sum_i x_{ui} S_{ij}` (Sarwar et al. 2001).
+
+    Parameters
+    ----------
+    X : csr_matrix
+        Users x items interactions (test customers first).
+    n_test : int
+        Rows to score.
+    neighbours : int >= 1
+        :math:`K`, similar items kept per item.
+
+    Returns
+    -------
+    ndarray, shape (n_test, items)
     """
     _import_implicit()
     from implicit.nearest_neighbours import ItemItemRecommender
@@ -166,6 +199,22 @@ def als_scores(X: sp.csr_matrix, n_test: int, *, factors: int = 32, regularizati
     -----
     Minimises :math:`\\sum_{u,i} c_{ui}(p_{ui} - x_u^T y_i)^2 + \\lambda(\\sum_u \\|x_u\\|^2 + \\sum_i \\|y_i\\|^2)`
     with :math:`p_{ui} = [r_{ui} > 0]`, :math:`c_{ui} = 1 + \\alpha r_{ui}` (Hu, Koren & Volinsky 2008).
+
+    Parameters
+    ----------
+    X : csr_matrix
+        Users x items interactions (test customers first).
+    n_test : int
+        Rows to score.
+    factors, regularization, alpha, iterations : model settings
+        As ``implicit``'s ``AlternatingLeastSquares``.
+    seed : int
+        ``random_state`` (with one thread the factors are reproducible; tested).
+
+    Returns
+    -------
+    ndarray, shape (n_test, items)
+        :math:`x_u^T y_i`.
     """
     _import_implicit()
     from implicit.cpu.als import AlternatingLeastSquares
@@ -201,7 +250,21 @@ def ease_weights(X: sp.csr_matrix, lam: float) -> np.ndarray:
 
 
 def ease_scores(X: sp.csr_matrix, n_test: int, *, lam: float = 100.0) -> np.ndarray:
-    """EASE scores :math:`X_u B` of the first ``n_test`` rows."""
+    """EASE scores :math:`X_u B` of the first ``n_test`` rows.
+
+    Parameters
+    ----------
+    X : csr_matrix
+        Users x items interactions (test customers first).
+    n_test : int
+        Rows to score.
+    lam : float > 0
+        L2 penalty :math:`\\lambda`.
+
+    Returns
+    -------
+    ndarray, shape (n_test, items)
+    """
     return np.asarray(X[:n_test] @ ease_weights(X, lam))
 
 
