@@ -5,14 +5,18 @@
 ``-p`` without ``--run`` makes an ad-hoc run named after the overrides; named runs are never
 changed by ``-p``. Relative paths given with ``-p`` are read from the current directory.
 Exit codes: 0 success, 1 a run failed, 2 a usage error (unknown notebook, run or parameter, a
-value not allowed, a missing input file) — reported before any kernel starts.
+value not allowed, a missing input file, a corrupt manifest) — reported before any kernel
+starts —, 130 interrupted (Ctrl-C or SIGTERM: running runs are stopped with their kernels).
+Credentials in values are printed redacted (``postgres://analyst:***@db/shop``); a value may name
+an environment variable instead (``postgres://analyst:${PGPASSWORD}@db/shop``, quoted so the
+shell leaves it), expanded only inside the kernel.
 
 Examples
 --------
 python -m helpers run                                    # every notebook and run in runs.yaml
 python -m helpers run 01_revenue_mix --run krw_view      # one run
 python -m helpers run 01 --run mine -p currency KRW -p year 2023
-python -m helpers run 01 -p companies "[Amazon]"          # ad-hoc run adhoc-companies-amazon
+python -m helpers run 01 -p companies "[Amazon]"          # ad-hoc run adhoc-companies-amazon-<hash>
 python -m helpers params 01_revenue_mix                  # documented parameters
 python -m helpers results reports/01_revenue_mix/default.ipynb
 """
@@ -42,6 +46,9 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="override a parameter: VALUE is a YAML literal (0.25, true, null, [a, b], "
                           "{S+: 0.4}); makes an ad-hoc run")
     run.add_argument("--force", action="store_true", help="re-run even runs whose inputs did not change")
+    run.add_argument("--cache-url-sources", action="store_true",
+                     help="reuse runs that read a remote database URL when the URL is unchanged (default: such "
+                          "runs always execute, since the table may have changed)")
     run.add_argument("--no-wait", action="store_true",
                      help="refuse, instead of waiting, when another batch is writing the reports folder")
     run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
@@ -71,6 +78,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     index = sub.add_parser("index", help="rebuild reports/index.html and results.csv")
     index.add_argument("--reports-dir", type=Path, default=REPORTS_DIR)
+    index.add_argument("--runs-file", type=Path, default=RUNS_FILE)
+    index.add_argument("--notebooks-dir", type=Path, default=NOTEBOOKS_DIR)
 
     pdf = sub.add_parser("pdf", help="print every code-hidden report to PDF with headless Chromium")
     pdf.add_argument("--reports-dir", type=Path, default=REPORTS_DIR)
@@ -90,13 +99,42 @@ def _notebook_file(name: str) -> Path:
     raise SystemExit(2)
 
 
+def _sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
+    from helpers.runner.lock import BatchLockedError, ManifestError
+    from helpers.runner.secrets import redact_text
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _sigterm)
     try:
         return _main(argv)
     except BrokenPipeError:  # `... | head`: the reader has gone; exit quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        print("interrupted: running runs were stopped with their kernels and marked 'interrupted'; "
+              "last good reports are kept", file=sys.stderr)
+        return 130
+    except (ManifestError, BatchLockedError) as exc:
+        print(f"error: {redact_text(str(exc))}", file=sys.stderr)
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _locked(reports_dir: Path):  # noqa: ANN202 - a context manager
+    from helpers.runner.lock import batch_lock
+
+    return batch_lock(reports_dir)
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -114,10 +152,12 @@ def _main(argv: list[str] | None = None) -> int:
             summarise,
         )
         from helpers.runner.lock import BatchLockedError
+        from helpers.runner.secrets import redact_text, secret_strings
 
         try:
             specs = load_runs(args.runs_file, args.notebooks_dir)
             cli: dict[str, object] = {}
+            raw_values = {name: raw for name, raw in args.parameter}
             if args.parameter:
                 targets = [resolve_notebook(n, specs) for n in args.notebooks] or list(specs)
                 by_nb = {n: model_for(specs[n].path) for n in targets}
@@ -129,7 +169,7 @@ def _main(argv: list[str] | None = None) -> int:
                     cli[name] = parse_cli_value(by_nb[owners[0]], name, raw)
             jobs = plan_jobs(specs, args.notebooks or None, args.runs, cli, args.timeout)
         except (RunsFileError, OverrideError, ParameterSpecError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {redact_text(str(exc), secret_strings({**raw_values, **cli}))}", file=sys.stderr)
             return 2
         if not jobs:
             print("error: nothing to run", file=sys.stderr)
@@ -137,7 +177,8 @@ def _main(argv: list[str] | None = None) -> int:
         print(f"running {len(jobs)} run(s) with {args.jobs} worker(s) -> {args.reports_dir}", file=sys.stderr)
         try:
             outcomes = run_batch(jobs, args.reports_dir, args.jobs, specs, progress=not args.no_progress,
-                                 notebooks_dir=args.notebooks_dir, force=args.force, wait=not args.no_wait)
+                                 notebooks_dir=args.notebooks_dir, force=args.force, wait=not args.no_wait,
+                                 cache_urls=args.cache_url_sources)
         except BatchLockedError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -190,32 +231,36 @@ def _main(argv: list[str] | None = None) -> int:
         from helpers.runner import freeze
 
         paths = args.notebooks or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-        for path in paths:
-            kept = freeze(Path(path))
-            print(f"{path}: kept outputs of {kept} NBVAL_CHECK_OUTPUT cell(s)")
+        with _locked(REPORTS_DIR):  # no batch reads a notebook while it is rewritten
+            for path in paths:
+                kept = freeze(Path(path))
+                print(f"{path}: kept outputs of {kept} NBVAL_CHECK_OUTPUT cell(s)")
         return 0
 
     if args.command == "strip":
         from helpers.runner import strip
 
-        for path in args.notebooks or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
-            print(f"{path}: kept outputs of {strip(Path(path))} NBVAL_CHECK_OUTPUT cell(s)")
+        with _locked(REPORTS_DIR):
+            for path in args.notebooks or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+                print(f"{path}: kept outputs of {strip(Path(path))} NBVAL_CHECK_OUTPUT cell(s)")
         return 0
 
     if args.command == "index":
         from helpers.runner import load_runs, write_index, write_results_csv
 
-        specs = load_runs()
-        write_results_csv(args.reports_dir, specs)
-        print(write_index(args.reports_dir, specs))
+        specs = load_runs(args.runs_file, args.notebooks_dir)
+        with _locked(args.reports_dir):
+            write_results_csv(args.reports_dir, specs)
+            print(write_index(args.reports_dir, specs))
         return 0
 
     if args.command == "pdf":
         from helpers.runner.pdf import print_reports
 
         try:
-            for path in print_reports(args.reports_dir):
-                print(path)
+            with _locked(args.reports_dir):
+                for path in print_reports(args.reports_dir):
+                    print(path)
         except FileNotFoundError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

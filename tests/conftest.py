@@ -15,6 +15,8 @@ TINY_PARAMETERS = textwrap.dedent('''\
     sleep: float = 0.0  # seconds to sleep before recording, s
     input_path: str = ""  # a CSV file to read (its rows are counted)
     show: str = ""  # text printed as an output (for the secret scan)
+    show_upper: bool = False  # print show upper-cased (a secret the redaction cannot know)
+    child: str = ""  # a pid file: start a `sleep 300` child and write its pid there (fault injection)
     ''')
 
 TINY_BODY = textwrap.dedent('''\
@@ -26,7 +28,11 @@ TINY_BODY = textwrap.dedent('''\
         from helpers.config import resolve_path
         record("tiny.rows", len(pd.read_csv(resolve_path(input_path))))
     if show:
-        print(show)
+        print(show.upper() if show_upper else show)
+    if child:
+        import subprocess
+        from pathlib import Path
+        Path(child).write_text(str(subprocess.Popen(["sleep", "300"]).pid))
     time.sleep(sleep)
     if fail:
         raise ValueError("injected failure")
@@ -55,8 +61,26 @@ def write_tiny_notebook(folder: Path, name: str = "tiny") -> Path:
 
 
 @pytest.fixture
-def tiny_project(tmp_path: Path) -> dict[str, Path]:
-    """A notebooks folder with two tiny notebooks and a runs.yaml, plus an empty reports folder."""
+def tiny_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """A notebooks folder with two tiny notebooks and a runs.yaml, plus an empty reports folder.
+
+    The cache's package, lock file and scan allow-list point at small copies here, so that other
+    edits to the real ``helpers/`` do not change the keys under a test, and a test can change each.
+    """
+    from helpers.runner import cache, scan
+
+    pkg = tmp_path / "pkg"
+    (pkg / "templates" / "report").mkdir(parents=True)
+    (pkg / "m.py").write_text("A = 1\n")
+    (pkg / "templates" / "report" / "conf.json").write_text('{"base_template": "lab"}\n')
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("pandas==3.0\n")
+    allow = tmp_path / "scan_allow.yaml"
+    allow.write_text("allow: []\n")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", pkg)
+    monkeypatch.setattr(cache, "LOCK_FILE", lock)
+    monkeypatch.setattr(scan, "ALLOW_FILE", allow)
+    monkeypatch.delenv("ECOMMERCE_PSEUDONYM_SALT", raising=False)
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     write_tiny_notebook(nbdir, "tiny")
@@ -75,15 +99,36 @@ def tiny_project(tmp_path: Path) -> dict[str, Path]:
             runs:
               default: {sleep: 2}
         """))
-    return {"notebooks": nbdir, "runs": runs, "reports": tmp_path / "reports"}
+    return {"notebooks": nbdir, "runs": runs, "reports": tmp_path / "reports", "package": pkg, "lock": lock,
+            "allow": allow}
 
 
 @pytest.fixture(scope="session")
 def batch():
-    """Every run of runs.yaml executed once into reports/ (reused when nothing changed)."""
+    """Every run of runs.yaml executed once into reports/ (reused when nothing changed).
+
+    A reused (``cached``) run is accepted only when its stored key equals the key computed now from
+    every input (notebook, parameters, input files, helpers, lock, allow-list, headline, project
+    environment) and its report files are byte-for-byte the ones that key produced: the end-to-end
+    checks never pass on a stale report.
+    """
     from helpers.config import REPORTS_DIR
     from helpers.runner import load_runs, plan_jobs, run_batch
+    from helpers.runner.batch import REPORT_SUFFIXES, job_key, load_manifest
+    from helpers.runner.cache import UNCACHEABLE, file_digest
 
     specs = load_runs()
-    outcomes = run_batch(plan_jobs(specs), REPORTS_DIR, workers=2, specs=specs, progress=False)
+    jobs = plan_jobs(specs)
+    outcomes = run_batch(jobs, REPORTS_DIR, workers=2, specs=specs, progress=False)
+    manifest = load_manifest(REPORTS_DIR)
+    by_name = {(j.notebook, j.run): j for j in jobs}
+    for o in outcomes:
+        if o.status != "cached":
+            continue
+        now = job_key(by_name[(o.notebook, o.run)], specs[o.notebook])
+        good = manifest[f"{o.notebook}/{o.run}"]["last_good"]
+        assert now["key"] != UNCACHEABLE and good["cache_key"]["key"] == now["key"], f"{o.notebook}/{o.run}: stale"
+        for suffix in REPORT_SUFFIXES:
+            path = REPORTS_DIR / o.notebook / f"{o.run}{suffix}"
+            assert file_digest(path) == good["files"][suffix], f"{path} is not the report its key produced"
     return REPORTS_DIR, outcomes

@@ -8,20 +8,24 @@ parallel, each in a killable process group (:mod:`.execute`), one batch per repo
 (:mod:`.render`); and rebuilds the index, comparison pages and ``results.csv`` (:mod:`.index`).
 """
 
-from helpers.runner.batch import load_manifest, run_batch, summarise
-from helpers.runner.execute import KERNEL_NAME, Outcome, execute_job, render_reports
-from helpers.runner.index import write_index, write_results_csv
-from helpers.runner.nbtools import CHECK_MARK, freeze, strip
-from helpers.runner.runs import (
-    DEFAULT_TIMEOUT,
-    Job,
-    NotebookSpec,
-    RunsFileError,
-    adhoc_name,
-    load_runs,
-    plan_jobs,
-    resolve_notebook,
-)
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "load_manifest": "batch", "run_batch": "batch", "summarise": "batch",
+    "KERNEL_NAME": "execute", "Outcome": "execute", "execute_job": "execute", "render_reports": "execute",
+    "write_index": "index", "write_results_csv": "index",
+    "CHECK_MARK": "nbtools", "freeze": "nbtools", "strip": "nbtools",
+    "DEFAULT_TIMEOUT": "runs", "Job": "runs", "NotebookSpec": "runs", "RunsFileError": "runs",
+    "adhoc_name": "runs", "load_runs": "runs", "plan_jobs": "runs", "resolve_notebook": "runs",
+}
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: `import helpers.runner.secrets` stays light (no pandas)
+    if name in _WHERE:
+        return getattr(import_module(f"helpers.runner.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'helpers.runner' has no attribute {name!r}")
+
 
 __all__ = ["CHECK_MARK", "DEFAULT_TIMEOUT", "KERNEL_NAME", "Job", "NotebookSpec", "Outcome", "RunsFileError",
            "adhoc_name", "execute_job", "freeze", "load_manifest", "load_runs", "plan_jobs", "render_reports",

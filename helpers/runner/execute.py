@@ -1,8 +1,10 @@
 """Execute one job: papermill in a killable process, scan, render, publish atomically.
 
 Each run is a process forked from a warm server (papermill and nbconvert imported,
-``helpers._warm``) that leads its own process group, so a run past its timeout is killed with its
-kernel. The process executes the notebook, scans every output for secrets and personal data
+``helpers._warm``) that leads its own session and is the child subreaper of its descendants. The
+kernel runs in a session of its own, so a run past its timeout (or interrupted by Ctrl-C) is
+stopped by walking its process tree: every descendant is suspended, then all are killed
+(:func:`kill_tree`); on a normal exit the run process kills whatever the kernel left behind. The process executes the notebook, scans every output for secrets and personal data
 (:mod:`helpers.runner.scan`), and renders the HTML with code and without. Outputs go to temporary
 files renamed into place only when all of that succeeded, so a failure never touches the last
 good report; it leaves ``<run>.failed.ipynb`` / ``.failed.html`` beside it (for a scan finding only
@@ -15,7 +17,6 @@ import html
 import json
 import multiprocessing
 import os
-import signal
 import sys
 import tempfile
 import threading
@@ -25,20 +26,73 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from helpers.results import read_results
 from helpers.runner.runs import Job
 
 KERNEL_NAME = "python3"
 EXIT_CELL_ERROR, EXIT_PAPERMILL, EXIT_SCAN = 1, 2, 3
+#: Set (by the batch, on Ctrl-C) to stop every running job: its process tree is killed, status "interrupted".
+CANCEL = threading.Event()
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def kill_tree(pid: int, *, include_root: bool = True) -> list[int]:
+    """SIGKILL a process and every descendant, the kernel's own session included; the pids killed.
+
+    Descendants are collected and stopped (SIGSTOP) until no new one appears, so none can fork
+    away or be re-parented to init before the kill.
+    """
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return []
+    seen: dict[int, psutil.Process] = {}
+    if include_root:
+        seen[pid] = root
+        try:
+            root.suspend()
+        except psutil.Error:
+            pass
+    for _ in range(50):
+        try:
+            found = root.children(recursive=True)
+        except psutil.Error:
+            found = []
+        new = [p for p in found if p.pid not in seen]
+        if not new:
+            break
+        for proc in new:
+            seen[proc.pid] = proc
+            try:
+                proc.suspend()
+            except psutil.Error:
+                pass
+    for proc in seen.values():
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(list(seen.values()), timeout=1)
+    return sorted(seen)
+
+
+def _become_subreaper() -> None:
+    """Orphans of the kernel (a child it started, then the kernel exits) stay our descendants."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 @dataclass
 class Outcome:
     notebook: str
     run: str
-    status: str  # "ok" | "cached" | "failed" | "timeout"
+    status: str  # "ok" | "cached" | "failed" | "timeout" | "interrupted"
     parameters: dict[str, Any]
     duration: float
     finished_at: str
@@ -131,61 +185,78 @@ def render_html(nb_path: Path, html_path: Path, *, hide_code: bool = False) -> N
 
 
 def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None,
-                headline: list[tuple[str, str | None]] | None = None) -> Outcome:
-    """Run one job in a killable subprocess; publish its reports atomically on success."""
+                headline: list[tuple[str, str | None]] | None = None,
+                cancel: threading.Event | None = None) -> Outcome:
+    """Run one job in a killable subprocess; publish its reports atomically on success.
+
+    Past its timeout, or when ``cancel`` (default :data:`CANCEL`) is set, the run's whole process
+    tree — the kernel, in its own session, and whatever it started — is killed. Parameters are
+    passed to the run process through a pipe, never a file; every artefact gets them redacted.
+    """
+    from helpers.runner.secrets import redact_parameters, redact_text, secret_strings
+
+    cancel = CANCEL if cancel is None else cancel
+    secrets = secret_strings(job.parameters)
+    shown = redact_parameters(job.parameters, secrets)
     out_dir = reports_dir / job.notebook
     out_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{job.run}.", suffix=".ipynb")
     os.close(fd)
     tmp_nb = Path(tmp_name)
-    fd, spec_name = tempfile.mkstemp(dir=out_dir, prefix=f".{job.run}.", suffix=".job.yaml")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        yaml.safe_dump({"notebook": job.notebook, "run": job.run, "path": str(job.path), "adhoc": job.adhoc,
-                        "parameters": job.parameters, "inputs": [str(p) for p in job.inputs],
-                        "headline": [list(h) for h in (headline or [])]}, fh, allow_unicode=True)
+    spec = {"notebook": job.notebook, "run": job.run, "path": str(job.path), "adhoc": job.adhoc,
+            "parameters": job.parameters, "inputs": [str(p) for p in job.inputs],
+            "headline": [list(h) for h in (headline or [])], "allow_file": str(_scan_allow_file()),
+            "environ": dict(os.environ)}  # the caller's environment now, not the warm server's
     html_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.html.tmp"
     nocode_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.nocode.html.tmp"
     err_file = out_dir / f".{job.run}.{tmp_nb.stem}.stderr"
-    args = (str(job.path), str(tmp_nb), spec_name, str(notebooks_dir or job.path.parent),
-            str(html_tmp), str(nocode_tmp), str(err_file))
+    phases_file = out_dir / f".{job.run}.{tmp_nb.stem}.phases.json"
+    args = (str(job.path), str(tmp_nb), spec, str(notebooks_dir or job.path.parent),
+            str(html_tmp), str(nocode_tmp), str(err_file), str(phases_file))
     started = time.monotonic()
     started_wall = time.time()
-    proc = _process_context().Process(target=_run_process, args=args, daemon=False)
-    proc.start()
     status, error = "ok", ""
     try:
-        proc.join(job.timeout)
+        proc = _process_context().Process(target=_run_process, args=args, daemon=False)
+        proc.start()
+        deadline = started + job.timeout
+        while proc.is_alive() and time.monotonic() < deadline and not cancel.is_set():
+            proc.join(0.1)
         if proc.is_alive():
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_tree(proc.pid)
             proc.join()
-            status, error = "timeout", f"TimeoutError: run exceeded its timeout of {job.timeout:g} s and was killed"
+            if cancel.is_set():
+                status, error = "interrupted", "KeyboardInterrupt: the batch was interrupted; this run was stopped"
+            else:
+                status, error = "timeout", (f"TimeoutError: run exceeded its timeout of {job.timeout:g} s and was "
+                                            "killed with its kernel and every process it started")
         elif proc.exitcode != 0:
             status = "failed"
         output = err_file.read_text(encoding="utf-8", errors="replace") if err_file.is_file() else ""
-        phases_file = Path(spec_name + ".phases.json")
+        output = redact_text(output, secrets)
         phases = json.loads(phases_file.read_text()) if phases_file.is_file() else {}
+    except BaseException:
+        for leftover in (tmp_nb, html_tmp, nocode_tmp, err_file, phases_file):
+            leftover.unlink(missing_ok=True)
+        raise
     finally:
-        Path(spec_name).unlink(missing_ok=True)
-        Path(spec_name + ".phases.json").unlink(missing_ok=True)
         err_file.unlink(missing_ok=True)
+        phases_file.unlink(missing_ok=True)
     duration = time.monotonic() - started
     finished = datetime.now(UTC).isoformat(timespec="seconds")
-    outcome = Outcome(job.notebook, job.run, status, job.parameters, round(duration, 2), finished,
+    outcome = Outcome(job.notebook, job.run, status, shown, round(duration, 2), finished,
                       started=started_wall, adhoc=job.adhoc, phases=phases)
     try:
-        if status == "ok":
+        if status == "interrupted":
+            outcome.error = error
+        elif status == "ok":
             outcome.results = read_results(tmp_nb)
             for rendered in (html_tmp, nocode_tmp):
                 if not rendered.is_file():
                     raise RuntimeError(f"the run process exited 0 but wrote no {rendered.name}")
                 os.chmod(rendered, 0o644)
             os.chmod(tmp_nb, 0o644)
-            os.replace(tmp_nb, out_dir / f"{job.run}.ipynb")
-            os.replace(html_tmp, out_dir / f"{job.run}.html")
-            os.replace(nocode_tmp, out_dir / f"{job.run}.nocode.html")
+            publish(out_dir, job.run, {".ipynb": tmp_nb, ".html": html_tmp, ".nocode.html": nocode_tmp})
             for stale in (f"{job.run}.failed.ipynb", f"{job.run}.failed.html"):
                 (out_dir / stale).unlink(missing_ok=True)
         elif proc.exitcode == EXIT_SCAN:
@@ -196,15 +267,24 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None,
                               f"{html.escape(job.run)} not published</title><h1>{html.escape(job.notebook)} / "
                               f"{html.escape(job.run)}: not published</h1><p>{html.escape(outcome.error)}</p>")
         else:
-            cell, cell_error = failure_from_notebook(tmp_nb) if tmp_nb.stat().st_size else (None, "")
+            from helpers.runner.scan import input_ids, load_allow, scan_notebook
+            from helpers.runner.secrets import clean_notebook
+
+            parsed = None
+            if tmp_nb.stat().st_size:
+                try:  # a run killed mid-write leaves half a notebook: clean what can be read
+                    parsed = clean_notebook(json.loads(tmp_nb.read_text(encoding="utf-8")), secrets)
+                    tmp_nb.write_text(json.dumps(parsed, indent=1), encoding="utf-8")
+                except json.JSONDecodeError:
+                    tmp_nb.write_text("", encoding="utf-8")
+            cell, cell_error = failure_from_notebook(tmp_nb) if parsed is not None else (None, "")
             outcome.failed_cell = cell
             if not error:
                 error = cell_error or _last_line(output) or f"the run process exited with code {proc.exitcode}"
+            error = redact_text(error, secrets)
             outcome.error = error
-            from helpers.runner.scan import input_ids, load_allow, scan_notebook
-
-            leaks = scan_notebook(json.loads(tmp_nb.read_text(encoding="utf-8")), input_ids(job.inputs),
-                                  load_allow()) if tmp_nb.stat().st_size else []
+            leaks = (scan_notebook(parsed, input_ids(job.inputs), load_allow(_scan_allow_file()))
+                     if parsed is not None else [])
             if leaks:  # a failed run's outputs are not shown either when they hold secrets
                 tmp_nb.write_text("", encoding="utf-8")
                 output = "outputs withheld: the secret/PII scan found " + ", ".join(map(str, leaks))
@@ -221,11 +301,23 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None,
                                   f"{html.escape(output or '')}</pre>")
     except Exception as exc:  # rendering failed: report it as this run's failure, keep good files
         outcome.status = "failed"
-        outcome.error = f"{type(exc).__name__} while writing reports: {exc}"
+        outcome.error = redact_text(f"{type(exc).__name__} while writing reports: {exc}", secrets)
     finally:
         for leftover in (tmp_nb, html_tmp, nocode_tmp):
             leftover.unlink(missing_ok=True)
     return outcome
+
+
+def _scan_allow_file() -> Path:
+    from helpers.runner import scan
+
+    return scan.ALLOW_FILE
+
+
+def publish(out_dir: Path, run: str, files: dict[str, Path]) -> None:
+    """Move a run's finished files into place (``<run><suffix>``)."""
+    for suffix, tmp in files.items():
+        os.replace(tmp, out_dir / f"{run}{suffix}")
 
 
 _context_lock = threading.Lock()
@@ -243,30 +335,49 @@ def _process_context() -> Any:
         return _context
 
 
-def _run_process(nb_path: str, out_path: str, spec_file: str, cwd: str, html_path: str,
-                 nocode_path: str, err_path: str) -> None:
-    """Entry of a forked run process: own process group, kernel environment, stderr to a file."""
+def _run_process(nb_path: str, out_path: str, job: dict[str, Any], cwd: str, html_path: str,
+                 nocode_path: str, err_path: str, phases_path: str) -> None:
+    """Entry of a forked run process: own session, subreaper of the kernel's orphans, kernel
+    environment, stderr to a file; whatever the kernel left running is killed on the way out."""
     os.setsid()
+    _become_subreaper()
+    os.environ.clear()
+    os.environ.update(job.pop("environ", None) or {})
     os.environ.update(kernel_env())
+    code = EXIT_PAPERMILL
     with open(err_path, "w", encoding="utf-8") as err:
         # fds 1 and 2 too, so the kernel's own warnings land here and not on the caller's terminal
         os.dup2(err.fileno(), 1)
         os.dup2(err.fileno(), 2)
         sys.stdout = sys.stderr = err
-        code = _run_in_child(nb_path, out_path, spec_file, cwd, html_path, nocode_path)
+        try:
+            code = _run_in_child(nb_path, out_path, job, cwd, html_path, nocode_path, phases_path)
+        except BaseException as exc:  # noqa: BLE001 - reported through the exit code and stderr
+            print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        finally:
+            kill_tree(os.getpid(), include_root=False)
         err.flush()
     os._exit(code)
 
 
-def _run_in_child(nb_path: str, out_path: str, spec_file: str, cwd: str, html_path: str,
-                  nocode_path: str) -> int:
+def _run_in_child(nb_path: str, out_path: str, job: dict[str, Any], cwd: str, html_path: str,
+                  nocode_path: str, phases_path: str) -> int:
     """Execute with papermill, scan the outputs, render both HTML files; exit code says which failed."""
     import papermill as pm
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
     from helpers.runner.scan import PublishBlockedError, input_ids, load_allow, scan_notebook
+    from helpers.runner.secrets import (
+        RESTORE_LINE,
+        SECRETS_ENV,
+        clean_notebook,
+        kernel_only,
+        redact_parameters,
+        redact_text,
+        secret_strings,
+    )
 
-    with open(spec_file, encoding="utf-8") as fh:
-        job = yaml.safe_load(fh)
     phases: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -275,25 +386,49 @@ def _run_in_child(nb_path: str, out_path: str, spec_file: str, cwd: str, html_pa
         now = time.perf_counter()
         phases[name] = round(now - clock, 3)
         clock = now
-        Path(spec_file + ".phases.json").write_text(json.dumps(phases), encoding="utf-8")
+        Path(phases_path).write_text(json.dumps(phases), encoding="utf-8")
+
+    real = job["parameters"]
+    secrets = secret_strings(real)
+    shown = redact_parameters(real, secrets)
+    hidden = kernel_only(real)
+    nb = load_notebook_node(nb_path)
+    if shown:
+        nb = parameterize_notebook(nb, shown, kernel_name=KERNEL_NAME)
+    if hidden:  # the real values reach the kernel through its environment, never a file
+        os.environ[SECRETS_ENV] = json.dumps(hidden)
+        for cell in nb.cells:
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.source = cell.source.rstrip("\n") + "\n" + RESTORE_LINE + "\n"
+
+    def cleaned() -> dict[str, Any] | None:
+        try:
+            parsed = json.loads(Path(out_path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+        clean_notebook(parsed, secrets)
+        Path(out_path).write_text(json.dumps(parsed, indent=1, ensure_ascii=False), encoding="utf-8")
+        return parsed
 
     try:
-        pm.execute_notebook(nb_path, out_path, parameters=job["parameters"], kernel_name=KERNEL_NAME, cwd=cwd,
-                            progress_bar=False, log_output=False)
+        pm.execute_notebook(nb, out_path, kernel_name=KERNEL_NAME, cwd=cwd, progress_bar=False, log_output=False)
     except pm.PapermillExecutionError as exc:
-        print(f"{exc.ename}: {exc.evalue}", file=sys.stderr)
+        cleaned()
+        print(redact_text(f"{exc.ename}: {exc.evalue}", secrets), file=sys.stderr)
         return EXIT_CELL_ERROR
     except Exception as exc:  # kernel died, notebook unreadable, ...: report, do not render
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        cleaned()
+        print(redact_text(f"{type(exc).__name__}: {exc}", secrets), file=sys.stderr)
         return EXIT_PAPERMILL
     lap("execute")
-    nb = json.loads(Path(out_path).read_text(encoding="utf-8"))
-    findings = scan_notebook(nb, input_ids(Path(p) for p in job.get("inputs", [])), load_allow())
+    parsed = cleaned() or {}
+    findings = scan_notebook(parsed, input_ids(Path(p) for p in job.get("inputs", [])),
+                             load_allow(Path(job["allow_file"])) if job.get("allow_file") else load_allow())
     lap("scan")
     if findings:
         print(f"PublishBlockedError: {PublishBlockedError(findings)}", file=sys.stderr)
         return EXIT_SCAN
-    render_reports(Path(out_path), Path(html_path), Path(nocode_path), job=job,
+    render_reports(Path(out_path), Path(html_path), Path(nocode_path), job={**job, "parameters": shown},
                    headline=[tuple(h) for h in job.get("headline", [])])
     lap("render")
     return 0

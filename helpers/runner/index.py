@@ -26,6 +26,7 @@ from helpers.runner.batch import load_manifest
 from helpers.runner.execute import atomic_write_text
 from helpers.runner.present import format_result, headline_spec, label, run_currency
 from helpers.runner.runs import NotebookSpec
+from helpers.runner.secrets import redact_parameters, redact_text
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1150px;color:#222;padding:0 1rem}
@@ -81,6 +82,7 @@ def _thumbnail(nb_path: Path, out: Path) -> str | None:
 
 def _changed(params: dict[str, Any]) -> str:
     esc = html.escape
+    params = redact_parameters(params)  # the manifest's are redacted already; runs.yaml's may not be
     return ("<br>".join(f"<code>{esc(k)}: {esc(cli_example(v))}</code>" for k, v in params.items())
             or "<span class='muted'>defaults</span>")
 
@@ -120,7 +122,7 @@ def _status(entry: dict[str, Any] | None, folder: str, run: str, reports_dir: Pa
                 f"{esc(good['finished_at'][:10])} kept" if good and (reports_dir / folder / f"{run}.nocode.html").is_file()
                 else "no good report yet")
         failure = f" · <a href='{esc(folder)}/{esc(run)}.failed.html'>what failed</a>"
-        text += f"<div class='muted'>{esc(entry.get('error', ''))}{where}; {kept}{failure}</div>"
+        text += f"<div class='muted'>{esc(redact_text(entry.get('error', '')))}{where}; {kept}{failure}</div>"
     return text
 
 
@@ -213,7 +215,7 @@ def write_results_csv(reports_dir: Path, specs: dict[str, NotebookSpec]) -> Path
             nb = reports_dir / name / f"{run}.ipynb"
             if nb.is_file():
                 for key, value in flatten(read_results(nb)):
-                    rows.append((name, run, key, value))
+                    rows.append((name, run, key, redact_text(value) if isinstance(value, str) else value))
     fd, tmp = tempfile.mkstemp(dir=reports_dir, prefix=".results.", suffix=".csv")
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")

@@ -20,6 +20,10 @@ class BatchLockedError(RuntimeError):
     """Another batch holds the reports folder."""
 
 
+class ManifestError(RuntimeError):
+    """``reports/manifest.json`` cannot be read; nothing is overwritten (raised by :mod:`.batch`)."""
+
+
 @contextmanager
 def batch_lock(reports_dir: Path, *, wait: bool = True, poll: float = 0.5) -> Iterator[None]:
     reports_dir.mkdir(parents=True, exist_ok=True)

@@ -39,6 +39,8 @@ def guess_kind(key: str, value: Any) -> str:
     ('pct', 'ratio')
     >>> guess_kind("budget", 2.1e7), guess_kind("cap_binds", False), guess_kind("customers", 23502)
     ('money_m', 'bool', 'count')
+    >>> guess_kind("event_study.pretrend_p", 3e-7), guess_kind("top_pair.p_adjusted", 0.2), guess_kind("p_value", 0.2)
+    ('pvalue', 'pvalue', 'pvalue')
     """
     if isinstance(value, bool):
         return "bool"
@@ -49,6 +51,8 @@ def guess_kind(key: str, value: Any) -> str:
     words = re.split(r"[._]", last)
     if last.endswith(("_low", "_high")):
         words = re.split(r"[._]", last.rsplit("_", 1)[0])
+    if "p" in words or "pvalue" in words:  # pretrend_p, p_value, p_adjusted: "< 0.001", never e-notation
+        return "pvalue"
     if any(w in RATIO_WORDS for w in words) or last in RATIO_WORDS:
         return "ratio"
     if any(w in PCT_WORDS for w in words):

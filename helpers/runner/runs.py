@@ -52,6 +52,7 @@ class Job:
     timeout: float
     adhoc: bool = False
     inputs: tuple[Path, ...] = ()
+    path_fields: tuple[str, ...] = ()  # the parameters naming a source (files or database URLs)
 
 
 def _comments(text: str) -> dict[tuple[str, str], str]:
@@ -122,22 +123,36 @@ def resolve_notebook(name: str, specs: dict[str, NotebookSpec]) -> str:
 
 
 def adhoc_name(overrides: dict[str, Any]) -> str:
-    """A run name made from the overrides: ``adhoc-currency-krw-year-2023`` (hashed when long).
+    """A readable, unique run name: a slug of the overrides plus a short hash of their full values.
+
+    The slug shows each parameter and a short form of its value (a path's last folder and file
+    stem, credentials never); the 8-hex-digit hash is taken over the complete values as every
+    artefact shows them (credentials redacted), so ``/lake/2023/orders.csv`` and
+    ``/lake/2024/orders.csv``, or two globs, get different names, and the same overrides always
+    get the same name.
 
     Examples
     --------
     >>> adhoc_name({"currency": "KRW", "year": 2023})
-    'adhoc-currency-krw-year-2023'
+    'adhoc-currency-krw-year-2023-323a84ed'
+    >>> adhoc_name({"orders_path": "/lake/2023/orders.csv"})
+    'adhoc-orders-path-2023-orders-f496c347'
     """
+    from helpers.runner.secrets import redact_parameters
+
+    shown = redact_parameters(overrides)
     parts = []
-    for k, v in sorted(overrides.items()):
+    for k, v in sorted(shown.items()):
         text = v if isinstance(v, str) else yaml.safe_dump(v, default_flow_style=True).strip()
-        value = Path(text).stem if k.endswith("_path") else text
-        parts.append(re.sub(r"[^a-z0-9]+", "-", f"{k}-{value}".lower()).strip("-"))
-    name = "adhoc-" + "-".join(parts)
-    if len(name) > 60:
-        name = name[:48].rstrip("-") + "-" + hashlib.sha1(name.encode()).hexdigest()[:8]
-    return name
+        if k.endswith("_path") and not _URL.match(text):
+            p = Path(text)
+            text = f"{p.parent.name}-{p.stem}" if p.parent.name else p.stem
+        elif _URL.match(text):
+            text = re.sub(r"^[^:]+://(?:[^@/]*@)?", "", text)  # host and table, never user or password
+        parts.append(re.sub(r"[^a-z0-9]+", "-", f"{k}-{text}".lower()).strip("-"))
+    slug = "-".join(parts)[:40].rstrip("-")
+    digest = hashlib.sha256(yaml.safe_dump(shown, sort_keys=True, allow_unicode=True).encode()).hexdigest()[:8]
+    return f"adhoc-{slug}-{digest}"
 
 
 def _resolve_paths(model: type[NotebookParams], values: dict[str, Any], cli: set[str], where: str,
@@ -249,7 +264,8 @@ def plan_jobs(specs: dict[str, NotebookSpec], notebooks: Iterable[str] | None = 
             if missing:
                 continue
             jobs.append(Job(name, run, spec.path, merged, timeout if timeout is not None else spec.timeout,
-                            adhoc=bool(cli_overrides) or run not in spec.runs, inputs=tuple(inputs)))
+                            adhoc=bool(cli_overrides) or run not in spec.runs, inputs=tuple(inputs),
+                            path_fields=tuple(model.path_fields())))
     if problems:
         raise OverrideError("\n".join(problems))
     return jobs

@@ -38,7 +38,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bsk-[A-Za-z0-9_-]{20,}\b"  # OpenAI-style
         r"|\bAIza[0-9A-Za-z_-]{35}\b"  # Google API key
         r"|\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),  # JWT
-    "password_in_url": re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@[^\s/]+", re.I),
+    # a redacted password (***) or a ${NAME} reference to the environment is no secret
+    "password_in_url": re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:(?!\*\*\*@|\$\{\w+\}@)[^\s/@]+@[^\s/]+", re.I),
     "email": re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
     "phone": re.compile(r"(?<![\d.,])(?:\+82[- ]?1[016789]|01[016789])[- ]?\d{3,4}[- ]?\d{4}(?![\d.,])"
                         r"|(?<![\w.,])\+[1-9]\d{0,2}[- ]\d{2,4}[- ]\d{3,4}[- ]\d{3,4}(?![\d.,])"),
@@ -48,11 +49,11 @@ _TOKEN = re.compile(r"[A-Za-z0-9_\-]+")
 
 @dataclass(frozen=True)
 class Finding:
-    cell: int  # 1-based code-cell number in the source notebook
+    cell: int  # 1-based code-cell number in the source notebook; 0: the injected parameters
     kind: str
 
     def __str__(self) -> str:
-        return f"code cell {self.cell}: {self.kind}"
+        return f"{'the parameters' if self.cell == 0 else f'code cell {self.cell}'}: {self.kind}"
 
 
 class PublishBlockedError(RuntimeError):
@@ -66,11 +67,32 @@ class PublishBlockedError(RuntimeError):
                          "(allow known safe patterns in notebooks/scan_allow.yaml)")
 
 
-def load_allow(path: Path = ALLOW_FILE) -> list[re.Pattern[str]]:
+def load_allow(path: Path | None = None) -> list[re.Pattern[str]]:
+    """The allow-list's patterns (``allow: [regex, ...]`` in ``notebooks/scan_allow.yaml``).
+
+    Raises
+    ------
+    ValueError
+        Naming the file when it is not valid YAML, ``allow`` is not a list, or a pattern is not a
+        valid regular expression.
+    """
+    path = ALLOW_FILE if path is None else path
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [re.compile(p) for p in data.get("allow") or []]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML ({exc})") from exc
+    patterns = data.get("allow") or [] if isinstance(data, dict) else None
+    if not isinstance(patterns, list):
+        raise ValueError(f"{path}: 'allow' must be a list of regular expressions")
+    out = []
+    for p in patterns:
+        try:
+            out.append(re.compile(str(p)))
+        except re.error as exc:
+            raise ValueError(f"{path}: pattern {p!r} is not a valid regular expression ({exc})") from exc
+    return out
 
 
 def _looks_like_id(value: str) -> bool:
@@ -113,29 +135,41 @@ def _texts(output: dict[str, Any]) -> Iterable[str]:
         yield value if isinstance(value, str) else "".join(value) if isinstance(value, list) else str(value)
 
 
+def _kinds(texts: Iterable[str], ids: set[str], allow: list[re.Pattern[str]]) -> set[str]:
+    kinds: set[str] = set()
+    for text in texts:
+        for kind, pattern in PATTERNS.items():  # a match is blanked so later kinds do not see it
+            for m in pattern.finditer(text):
+                if not any(a.search(m.group(0)) for a in allow):
+                    kinds.add(kind)
+            text = pattern.sub(" ", text)
+        if ids and "raw_id" not in kinds:
+            for tok in _TOKEN.findall(text):
+                if tok in ids and not any(a.search(tok) for a in allow):
+                    kinds.add("raw_id")
+                    break
+    return kinds
+
+
 def scan_notebook(nb: dict[str, Any], ids: set[str] | None = None,
                   allow: list[re.Pattern[str]] | None = None) -> list[Finding]:
-    """Findings in every output of an executed notebook (``nb`` as parsed JSON)."""
+    """Findings in every output of an executed notebook (``nb`` as parsed JSON) and in its
+    injected-parameters cell (the values as shown, after redaction: a finding there is an e-mail,
+    a phone number or a raw id in a parameter value)."""
     allow = allow or []
     ids = ids or set()
     findings: list[Finding] = []
     code = 0
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code" or "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+        if cell.get("cell_type") != "code":
             continue
-        code += 1
-        kinds: set[str] = set()
-        for output in cell.get("outputs", []):
-            for text in _texts(output):
-                for kind, pattern in PATTERNS.items():  # a match is blanked so later kinds do not see it
-                    for m in pattern.finditer(text):
-                        if not any(a.search(m.group(0)) for a in allow):
-                            kinds.add(kind)
-                    text = pattern.sub(" ", text)
-                if ids and "raw_id" not in kinds:
-                    for tok in _TOKEN.findall(text):
-                        if tok in ids and not any(a.search(tok) for a in allow):
-                            kinds.add("raw_id")
-                            break
-        findings.extend(Finding(code, k) for k in sorted(kinds))
+        injected = "injected-parameters" in cell.get("metadata", {}).get("tags", [])
+        if not injected:
+            code += 1
+        texts = [output_text for output in cell.get("outputs", []) for output_text in _texts(output)]
+        if injected:  # the parameter values, as the reports show them
+            src = cell.get("source", "")
+            texts.append("".join(src) if isinstance(src, list) else src)
+        kinds = _kinds(texts, ids, allow)
+        findings.extend(Finding(0 if injected else code, k) for k in sorted(kinds))
     return findings

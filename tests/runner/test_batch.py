@@ -80,9 +80,10 @@ def test_override_without_run_makes_an_adhoc_run_and_leaves_named_reports_byte_i
     before = (reports / "tiny" / "default.nocode.html").read_bytes()
     assert run_cli(tiny_project, "tiny", "-p", "x", "5") == 0
     assert (reports / "tiny" / "default.nocode.html").read_bytes() == before
-    assert manifest(tiny_project)["tiny/adhoc-x-5"]["results"]["tiny.double"] == 10.0
+    [name] = [k for k in manifest(tiny_project) if k.startswith("tiny/adhoc-x-5-")]
+    assert manifest(tiny_project)[name]["results"]["tiny.double"] == 10.0
     index = (reports / "index.html").read_text()
-    assert "adhoc-x-5" in index and "ad-hoc" in index
+    assert name.split("/")[1] in index and "ad-hoc" in index
     capsys.readouterr()
     assert run_cli(tiny_project, "tiny", "--run", "three", "-p", "x", "5") == 2  # a named run is not changed
     assert "named runs in runs.yaml; -p would change them" in capsys.readouterr().err
@@ -115,14 +116,58 @@ def test_planted_secret_fails_its_run_by_kind_and_keeps_the_last_good_report(tin
     reports = tiny_project["reports"]
     assert run_cli(tiny_project, "tiny", "--run", "leaky", "-p", "show", "hello") == 0
     good = (reports / "tiny" / "leaky.nocode.html").read_bytes()
-    token = "AKIA" + "ABCDEFGHIJKLMNOP"
-    assert run_cli(tiny_project, "tiny", "--run", "leaky", "-p", "show", f"key={token}") == 1
+    token = "AKIA" + "ABCDEFGHIJKLMNOP"  # printed by the kernel, not given as a value: no redaction knows it
+    assert run_cli(tiny_project, "tiny", "--run", "leaky", "-p", "show", f"key={token.lower()}",
+                   "-p", "show_upper", "true") == 1
     out = capsys.readouterr().out
     assert "api_token" in out and "code cell 2" in out and token not in out
     assert (reports / "tiny" / "leaky.nocode.html").read_bytes() == good
     failed = (reports / "tiny" / "leaky.failed.html").read_text()
     assert "api_token" in failed and token not in failed
     assert not (reports / "tiny" / "leaky.failed.ipynb").exists()
+
+
+def test_personal_data_in_a_parameter_value_blocks_the_run(tiny_project, capsys):
+    assert run_cli(tiny_project, "tiny", "--run", "mail", "-p", "label", "kim.jungmin@corp.co.kr") == 1
+    out = capsys.readouterr().out
+    assert "the parameters: email" in out and "kim.jungmin" not in out
+    assert not (tiny_project["reports"] / "tiny" / "mail.html").exists()
+
+
+def _all_text(folder):
+    return "\n".join(p.read_text(errors="replace") for p in folder.rglob("*") if p.is_file()
+                     and p.suffix != ".png")
+
+
+def test_a_credential_in_a_value_is_redacted_in_every_artefact_and_env_refs_reach_only_the_kernel(
+        tiny_project, capsys, monkeypatch):
+    monkeypatch.setenv("TINY_PW", "hunter2")
+    url = "postgres://analyst:hunter2@db/shop"
+    assert run_cli(tiny_project, "tiny", "-p", "label", url, "-p", "show", "${TINY_PW}", "-p", "show_upper", "true") == 0
+    # a failing run too: the error message names the URL
+    assert run_cli(tiny_project, "tiny", "--run", "bad", "-p", "input_path", url) == 1
+    printed = capsys.readouterr()
+    reports = tiny_project["reports"]
+    everything = _all_text(reports)
+    assert "hunter2" not in everything and "hunter2" not in printed.out + printed.err
+    [name] = [k.split("/")[1] for k in manifest(tiny_project) if k.startswith("tiny/adhoc-")]
+    for f in (f"{name}.html", f"{name}.nocode.html", f"{name}.ipynb", "compare.html"):
+        assert "analyst:***@db/shop" in (reports / "tiny" / f).read_text(), f
+    assert "analyst:***@db/shop" in (reports / "index.html").read_text()
+    assert "analyst:***@db/shop" in (reports / "results.csv").read_text()
+    assert "HUNTER2" in (reports / "tiny" / f"{name}.nocode.html").read_text()  # the kernel expanded ${TINY_PW}
+    assert "${TINY_PW}" in (reports / "tiny" / f"{name}.html").read_text()  # the report shows the reference
+    assert (reports / "tiny" / "bad.failed.html").is_file()
+
+
+def test_a_run_reading_a_remote_url_is_never_served_from_the_cache(tiny_project):
+    args = ("tiny", "--run", "remote", "-p", "label", "x", "-p", "input_path", "postgres://analyst@db/shop")
+    run_cli(tiny_project, *args)
+    first = manifest(tiny_project)["tiny/remote"]["finished_at"]
+    run_cli(tiny_project, *args)
+    entry = manifest(tiny_project)["tiny/remote"]
+    assert entry["status"] != "cached" and entry["cache_key"]["key"] == "uncacheable"
+    assert entry["finished_at"] >= first
 
 
 def test_run_past_its_timeout_is_killed_and_reported(tiny_project, capsys):
