@@ -152,7 +152,8 @@ def run_batch(jobs: list[Job], reports_dir: Path = REPORTS_DIR, workers: int | N
     reused (status ``cached``) unless ``force``; a run reading a remote database URL is always
     executed unless ``cache_urls``. Only one batch writes a reports folder at a time
     (``wait=False`` refuses instead of waiting). An ad-hoc run whose name already holds a report
-    made with other parameters fails instead of replacing it.
+    made with other parameters (possible only when overrides on top of a changed runs.yaml hash
+    alike) fails instead of replacing it.
 
     Raises
     ------
@@ -169,7 +170,10 @@ def _collision(job: Job, manifest: dict[str, Any]) -> Outcome | None:
     from helpers.runner.secrets import redact_parameters
 
     entry = manifest.get(f"{job.notebook}/{job.run}")
-    if not job.adhoc or not entry or entry.get("parameters") == redact_parameters(job.parameters):
+    # an automatic name (adhoc-<slug>-<hash>) belongs to one set of values; a name given with --run
+    # is the user's to reuse
+    if (not job.adhoc or not job.run.startswith("adhoc-") or not entry
+            or entry.get("parameters") == redact_parameters(job.parameters)):
         return None
     return Outcome(job.notebook, job.run, "failed", redact_parameters(job.parameters), 0.0,
                    datetime.now(UTC).isoformat(timespec="seconds"), adhoc=True,

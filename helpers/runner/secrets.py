@@ -7,7 +7,8 @@ shows, stores and hashes only the redacted form (``postgres://analyst:***@db/sho
 the environment variable ``HELPERS_RUN_SECRETS`` (never in a file); the injected-parameters cell
 ends with a call to :func:`restore_parameters`, which puts the real values in place and expands
 ``${NAME}`` from the kernel's environment. After execution that line is replaced by a comment,
-and every output is cleaned of the known secret strings before the scan and the render.
+and every output is cleaned of this run's secret strings (by value) before the scan and the
+render; any other credential in an output is left for the scan, which blocks the run.
 
 This module stays light (no pandas): the kernel imports it in its first cell.
 """
@@ -161,26 +162,35 @@ def restore_parameters(namespace: dict[str, Any]) -> None:
 
 
 def clean_notebook(nb: dict[str, Any], secrets: Iterable[str]) -> dict[str, Any]:
-    """Redact every cell source and output of a parsed notebook in place; the restore line of the
-    injected-parameters cell becomes a comment. Returns ``nb``."""
+    """Redact a parsed notebook in place; returns ``nb``.
+
+    Cell sources (the injected parameters) and papermill's metadata get the full redaction; outputs
+    lose the known ``secrets`` (the credentials of this run's values) only, so any other token an
+    output shows is left for the scan to find and block. The restore line of the
+    injected-parameters cell becomes a comment.
+    """
     secrets = set(secrets)
 
-    def fix(obj: Any) -> Any:
+    def fix(obj: Any, full: bool) -> Any:
         if isinstance(obj, str):
-            return redact_text(obj, secrets)
+            if full:
+                return redact_text(obj, secrets)
+            for s in sorted(secrets, key=len, reverse=True):
+                obj = obj.replace(s, REDACTED)
+            return obj
         if isinstance(obj, list):
-            return [fix(v) for v in obj]
+            return [fix(v, full) for v in obj]
         if isinstance(obj, dict):
-            return {k: (v if k.startswith("image/") and k != "image/svg+xml" else fix(v)) for k, v in obj.items()}
+            return {k: (v if k.startswith("image/") and k != "image/svg+xml" else fix(v, full)) for k, v in obj.items()}
         return obj
 
     for cell in nb.get("cells", []):
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else src
-        cell["source"] = fix(src.replace(RESTORE_LINE, RESTORED_COMMENT))
+        cell["source"] = fix(src.replace(RESTORE_LINE, RESTORED_COMMENT), True)
         if "outputs" in cell:
-            cell["outputs"] = fix(cell["outputs"])
+            cell["outputs"] = fix(cell["outputs"], False)
     papermill = nb.get("metadata", {}).get("papermill")
     if isinstance(papermill, dict):
-        nb["metadata"]["papermill"] = fix(papermill)
+        nb["metadata"]["papermill"] = fix(papermill, True)
     return nb

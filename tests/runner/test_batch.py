@@ -209,3 +209,66 @@ def test_results_round_trip_through_cli(tiny_project, capsys):
     res = json.loads(capsys.readouterr().out)
     assert res["tiny.double"] == 6.0 and res["tiny.label"] == "a"
     assert res["tiny.table"] == {"columns": ["k", "v"], "data": [["a", 1.5], ["b", 2.5]]}
+
+
+def _gone(pid):
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _wait_for(path, seconds=120):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if path.is_file() and path.read_text().strip():
+            return int(path.read_text())
+        time.sleep(0.1)
+    raise AssertionError(f"{path} never appeared")
+
+
+def test_a_timeout_kills_the_kernel_and_the_child_it_started(tiny_project, tmp_path):
+    pidfile = tmp_path / "child.pid"
+    code = run_cli(tiny_project, "tiny", "--run", "hang", "-p", "sleep", "300", "-p", "child", str(pidfile),
+                   "--timeout", "15")
+    assert code == 1 and manifest(tiny_project)["tiny/hang"]["status"] == "timeout"
+    child = int(pidfile.read_text())
+    time.sleep(0.5)
+    assert _gone(child), f"the kernel's child {child} survived the timeout"
+
+
+def test_sigint_stops_a_batch_within_2_s_and_keeps_the_last_good_report(tiny_project, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from helpers.runner.lock import batch_lock
+
+    reports = tiny_project["reports"]
+    assert run_cli(tiny_project, "tiny", "--run", "default") == 0
+    good = {s: (reports / "tiny" / f"default{s}").read_bytes() for s in (".ipynb", ".html", ".nocode.html")}
+    pidfile = tmp_path / "child.pid"
+    runs = tiny_project["runs"]
+    runs.write_text(runs.read_text().replace("default: {}", f"default: {{sleep: 300, child: '{pidfile}'}}"))
+    proc = subprocess.Popen([sys.executable, "-m", "helpers", "run", "--runs-file", str(runs), "--notebooks-dir",
+                             str(tiny_project["notebooks"]), "--reports-dir", str(reports), "--no-progress",
+                             "tiny", "--run", "default"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = _wait_for(pidfile)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    took = time.monotonic() - sent
+    assert proc.returncode == 130, err
+    assert took < 2.0, f"the batch took {took:.2f} s to stop"
+    time.sleep(0.3)
+    assert _gone(child)
+    for suffix, content in good.items():
+        assert (reports / "tiny" / f"default{suffix}").read_bytes() == content
+    assert [p.name for p in (reports / "tiny").iterdir() if p.name.startswith(".")] == []
+    assert manifest(tiny_project)["tiny/default"]["status"] == "interrupted"
+    assert manifest(tiny_project)["tiny/default"]["last_good"] is not None
+    with batch_lock(reports, wait=False):  # released
+        pass
+    print(f"SIGINT to exit: {took:.2f} s", file=sys.stderr)

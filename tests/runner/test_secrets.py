@@ -89,3 +89,12 @@ def test_cli_error_messages_are_redacted(tiny_project, capsys):
                  "-p", "x", "postgres://analyst:hunter2@db/shop"])
     err = capsys.readouterr().err
     assert code == 2 and "hunter2" not in err and "'x'" in err
+
+
+def test_outputs_lose_only_the_known_secrets_so_the_scan_still_blocks_any_other_token():
+    other = "AKIA" + "QRSTUVWXYZ234567"
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "x", "outputs": [
+        {"output_type": "stream", "name": "stdout", "text": f"hunter2 {other}"}]}]}
+    clean_notebook(nb, {"hunter2"})
+    assert nb["cells"][0]["outputs"][0]["text"] == f"*** {other}"
+    assert [f.kind for f in scan_notebook(nb)] == ["api_token"]
