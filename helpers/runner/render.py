@@ -31,11 +31,17 @@ _BLOCK = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.S)
 _INLINE = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?!\d)|\\\((.+?)\\\)")
 
 
-def latex_to_mathml(text: str) -> str:
+class FormulaError(ValueError):
+    """A LaTeX formula cannot be converted to MathML; the message names the cell."""
+
+
+def latex_to_mathml(text: str, *, strict: bool = False, where: str = "text") -> str:
     """Replace display and inline LaTeX in Markdown text with MathML.
 
     Inline ``$…$`` follows pandoc's rule (no space inside the delimiters, no digit after the
     closing one), so prices such as "$5 and $6" stay text. Code spans and fenced blocks are left.
+    With ``strict`` a formula that cannot be converted raises :class:`FormulaError` naming
+    ``where`` (reports use it: an "offline" report never shows raw TeX); otherwise it stays as TeX.
 
     Examples
     --------
@@ -50,14 +56,20 @@ def latex_to_mathml(text: str) -> str:
         tex = (m.group(1) or m.group(2)).strip()
         try:
             return "\n\n" + convert(tex, display="block") + "\n\n"
-        except Exception:
+        except Exception as exc:
+            if strict:
+                raise FormulaError(f"{where}: the formula {tex[:60]!r} cannot be converted to MathML "
+                                   f"({type(exc).__name__})") from exc
             return m.group(0)
 
     def inline(m: re.Match[str]) -> str:
         tex = (m.group(1) or m.group(2)).strip()
         try:
             return convert(tex)
-        except Exception:
+        except Exception as exc:
+            if strict:
+                raise FormulaError(f"{where}: the formula {tex[:60]!r} cannot be converted to MathML "
+                                   f"({type(exc).__name__})") from exc
             return m.group(0)
 
     pieces = re.split(r"(```.*?```|`[^`\n]+`)", text, flags=re.S)
@@ -142,15 +154,20 @@ def prepare(nb: Any, *, hide_code: bool, header: str | None, title: str) -> Any:
     nb.metadata["title"] = title
     cells = []
     appendix = []
+    n_md = n_code = 0
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = latex_to_mathml(cell.source)
+            n_md += 1
+            cell.source = latex_to_mathml(cell.source, strict=True, where=f"markdown cell {n_md}")
         elif cell.cell_type == "code":
+            if "injected-parameters" not in cell.get("metadata", {}).get("tags", []):
+                n_code += 1
             cell.outputs = [o for o in cell.outputs if set(o.get("data", {})) != {MIME_TYPE}]
             for o in cell.outputs:
                 md = o.get("data", {}).get("text/markdown")
                 if md is not None:
-                    o["data"]["text/markdown"] = latex_to_mathml(md if isinstance(md, str) else "".join(md))
+                    o["data"]["text/markdown"] = latex_to_mathml(md if isinstance(md, str) else "".join(md),
+                                                                 strict=True, where=f"output of code cell {n_code}")
         tags = cell.get("metadata", {}).get("tags", [])
         if hide_code and header is not None and IN_HEADER_TAG in tags:
             continue

@@ -60,3 +60,13 @@ def test_headline_formats_follow_the_key_meaning():
     assert format_result("budget", 20_580_000.0, "KRW") == "₩20.6M"
     assert format_result("cap_binds", False) == "no" and format_result("customers", 23502) == "23,502"
     assert guess_kind("incremental_roi_low", 3.2) == "ratio" and guess_kind("top_share.5", 0.367) == "pct"
+
+
+def test_a_formula_that_cannot_be_converted_fails_the_render_naming_the_cell():
+    from helpers.runner.render import FormulaError
+
+    nb = _notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell(r"broken $$\left( x$$ here"))
+    with pytest.raises(FormulaError, match=r"markdown cell 3: the formula '\\\\left\( x' cannot be converted"):
+        prepare(nb, hide_code=True, header=None, title="t")
+    assert latex_to_mathml(r"$$\left( x$$") == r"$$\left( x$$"  # non-strict callers keep the text
