@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from helpers.tables import format_value
-
 PCT_WORDS = ("share", "rate", "yoy", "cagr", "contribution", "growth", "coverage", "prob", "reduction", "margin")
 RATIO_WORDS = ("roi", "ratio", "mase", "lift", "gini", "elasticity", "factor", "days", "per_month")
 MONEY_WORDS = ("budget", "baseline", "gap", "target", "total", "cap", "amount", "value", "fee", "clv", "profit",
@@ -93,6 +91,8 @@ def format_result(key: str, value: Any, currency: str | None = None, kind: str |
     if kind.startswith("money") and not currency:
         kind = "number"
     try:
+        from helpers.tables import format_value  # pandas: only when a value is formatted
+
         return format_value(value, kind, currency)
     except (TypeError, ValueError):
         return str(value)
