@@ -6,7 +6,8 @@ against the project root (as a notebook opened in JupyterLab reads it). Every in
 by a path parameter must exist before a kernel starts; the message lists every place looked.
 
 ``-p`` without ``--run`` never writes a named run: it makes an ad-hoc run named after the
-overrides (``adhoc-currency-krw``); a named run given with ``--run`` is refused with ``-p``.
+overrides and a short hash of their full values (``adhoc-currency-krw-<8 hex>``); ``--run NAME`` with
+``-p`` must name a new run (an existing named run is never changed by ``-p``).
 """
 
 from __future__ import annotations
