@@ -93,6 +93,26 @@ def environment_digest(names: Iterable[str] = PROJECT_ENV, environ: dict[str, st
     return slow_digest({n: environ.get(n) for n in names}) if any(environ.get(n) for n in names) else ""
 
 
+def local_database(value: Any) -> Path | None:
+    """The local file behind a ``duckdb://`` / ``sqlite://`` URL when it exists, else ``None``.
+
+    Examples
+    --------
+    >>> local_database("postgres://db/shop") is None
+    True
+    """
+    value = str(value)
+    if not _URL.match(value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("duckdb", "sqlite"):
+        return None
+    path = Path(parts.netloc + parts.path)
+    if not path.is_absolute():
+        path = PROJECT_ROOT / path
+    return path if path.is_file() else None
+
+
 def inputs_digest(inputs: Iterable[Path], parameters: dict[str, Any], url_fields: Iterable[str] = (),
                   *, cache_urls: bool = False) -> str:
     """Hash of the input files' contents and of the database sources; :data:`UNCACHEABLE` when a
@@ -105,11 +125,8 @@ def inputs_digest(inputs: Iterable[Path], parameters: dict[str, Any], url_fields
         value = str(parameters.get(name, ""))
         if not _URL.match(value):
             continue
-        parts = urlsplit(value)
-        path = Path(parts.netloc + parts.path) if parts.scheme.lower() in ("duckdb", "sqlite") else None
-        if path is not None and not path.is_absolute():
-            path = PROJECT_ROOT / path
-        if path is not None and path.is_file():
+        path = local_database(value)
+        if path is not None:
             urls.append((name, redact_value(value), file_digest(path)))
         elif cache_urls:
             urls.append((name, redact_value(value), "url-as-given"))

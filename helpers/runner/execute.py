@@ -203,8 +203,11 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None,
     fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{job.run}.", suffix=".ipynb")
     os.close(fd)
     tmp_nb = Path(tmp_name)
+    from helpers.runner.scan import scan_inputs
+
+    scanned = [str(p) for p in scan_inputs(job.inputs, job.parameters, job.path_fields)]
     spec = {"notebook": job.notebook, "run": job.run, "path": str(job.path), "adhoc": job.adhoc,
-            "parameters": job.parameters, "inputs": [str(p) for p in job.inputs],
+            "parameters": job.parameters, "inputs": scanned,
             "headline": [list(h) for h in (headline or [])], "allow_file": str(_scan_allow_file()),
             "environ": dict(os.environ)}  # the caller's environment now, not the warm server's
     html_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.html.tmp"
@@ -267,7 +270,7 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None,
                               f"{html.escape(job.run)} not published</title><h1>{html.escape(job.notebook)} / "
                               f"{html.escape(job.run)}: not published</h1><p>{html.escape(outcome.error)}</p>")
         else:
-            from helpers.runner.scan import input_ids, load_allow, scan_notebook
+            from helpers.runner.scan import input_ids, load_allow, scan_inputs, scan_notebook
             from helpers.runner.secrets import clean_notebook
 
             parsed = None
@@ -283,7 +286,8 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None,
                 error = cell_error or _last_line(output) or f"the run process exited with code {proc.exitcode}"
             error = redact_text(error, secrets)
             outcome.error = error
-            leaks = (scan_notebook(parsed, input_ids(job.inputs), load_allow(_scan_allow_file()))
+            leaks = (scan_notebook(parsed, input_ids(scan_inputs(job.inputs, job.parameters, job.path_fields)),
+                                   load_allow(_scan_allow_file()))
                      if parsed is not None else [])
             if leaks:  # a failed run's outputs are not shown either when they hold secrets
                 tmp_nb.write_text("", encoding="utf-8")

@@ -100,27 +100,104 @@ def _looks_like_id(value: str) -> bool:
 
 
 def input_ids(paths: Iterable[Path]) -> set[str]:
-    """Raw identifier values from the id columns of CSV inputs (capped at ``MAX_IDS``)."""
+    """Raw identifier values from the id columns of the inputs (capped at ``MAX_IDS``).
+
+    Headed CSV/TXT files are read with :mod:`csv`, Parquet files with :mod:`pyarrow.parquet`
+    (only the id columns) and local DuckDB files read-only (every table's id columns). A database
+    behind a URL is not read here (the runner holds no connection); its outputs still get the
+    pattern scan, and pseudonymisation happens in the notebook.
+    """
     ids: set[str] = set()
     for path in paths:
-        if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():
+        if not path.is_file():
             continue
-        with open(path, newline="", encoding="utf-8", errors="replace") as fh:
-            reader = csv.reader(fh)
-            try:
-                header = next(reader)
-            except StopIteration:
-                continue
-            cols = [i for i, h in enumerate(header) if h.strip().lower() in ID_COLUMNS]
-            if not cols:
-                continue
-            for row in reader:
-                for i in cols:
-                    if i < len(row) and _looks_like_id(row[i].strip()):
-                        ids.add(row[i].strip())
+        suffix = path.suffix.lower()
+        if suffix in (".csv", ".txt"):
+            values = _csv_ids(path)
+        elif suffix in (".parquet", ".pq"):
+            values = _parquet_ids(path)
+        elif suffix in (".duckdb", ".ddb", ".db"):
+            values = _duckdb_ids(path)
+        else:
+            continue
+        for value in values:
+            value = value.strip()
+            if _looks_like_id(value):
+                ids.add(value)
                 if len(ids) >= MAX_IDS:
                     return ids
     return ids
+
+
+def _csv_ids(path: Path) -> Iterable[str]:
+    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        cols = [i for i, h in enumerate(header) if h.strip().lower() in ID_COLUMNS]
+        if not cols:
+            return
+        for row in reader:
+            for i in cols:
+                if i < len(row):
+                    yield row[i]
+
+
+def _parquet_ids(path: Path) -> Iterable[str]:
+    import pyarrow.parquet as pq
+
+    try:
+        file = pq.ParquetFile(path)
+    except Exception:  # not a readable Parquet file: the loader reports it, naming the file
+        return
+    cols = [name for name in file.schema_arrow.names if name.strip().lower() in ID_COLUMNS]
+    if not cols:
+        return
+    for batch in file.iter_batches(columns=cols, batch_size=65_536):
+        for column in batch.columns:
+            for value in column.to_pylist():
+                if value is not None:
+                    yield str(value)
+
+
+def _duckdb_ids(path: Path) -> Iterable[str]:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except Exception:  # not a DuckDB file (or locked by a writer): the loader reports it
+        return
+    try:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns"
+        ).fetchall()
+        for schema, table, column in columns:
+            if column.strip().lower() not in ID_COLUMNS:
+                continue
+            rel, col = f"{_ident(schema)}.{_ident(table)}", _ident(column)
+            for (value,) in con.execute(f"select distinct {col} from {rel} where {col} is not null "
+                                        f"limit {MAX_IDS}").fetchall():
+                yield str(value)
+    finally:
+        con.close()
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def scan_inputs(inputs: Iterable[Path], parameters: dict[str, Any], path_fields: Iterable[str]) -> list[Path]:
+    """The files :func:`input_ids` reads for a run: its input files and local database files named by URL."""
+    from helpers.runner.cache import local_database
+
+    files = list(inputs)
+    for name in path_fields:
+        path = local_database(parameters.get(name, ""))
+        if path is not None:
+            files.append(path)
+    return files
 
 
 def _texts(output: dict[str, Any]) -> Iterable[str]:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers.runner.scan import PublishBlockedError, input_ids, scan_notebook
+from helpers.runner.scan import PublishBlockedError, input_ids, scan_inputs, scan_notebook
 
 
 def nb_with(*texts):
@@ -44,6 +44,38 @@ def test_raw_input_ids_are_found_but_pseudonyms_and_numbers_are_not(tmp_path):
     assert ids == {"C000123", "C000456"}  # '12' cannot be told from a number, so it is not checked
     assert [f.kind for f in scan_notebook(nb_with("top customer C000456 spent 7"), ids)] == ["raw_id"]
     assert scan_notebook(nb_with("top customer c_9f2a41 spent 7; 12 orders"), ids) == []
+
+
+def test_raw_ids_are_read_from_parquet_and_local_duckdb_sources_too(tmp_path):
+    """Issue 22: the raw-id scan read headed CSV/TXT only; a Parquet file (the id column only) and
+    a local DuckDB file named by URL (every table's id columns) are read as well."""
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parquet = tmp_path / "orders.parquet"
+    pq.write_table(pa.table({"order_id": [1, 2], "customer_id": ["K-00017", None], "amount": [5.0, 7.0]}),
+                   parquet)
+    db = tmp_path / "shop.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema lake")
+    con.execute("create table lake.events (user_id varchar, event varchar)")
+    con.execute("insert into lake.events values ('U-ABCD', 'view'), ('U-ABCD', 'cart_add'), ('7', 'view')")
+    con.close()
+    files = scan_inputs([parquet], {"events_path": f"duckdb://{db}", "n": 3}, ["events_path", "n"])
+    assert files == [parquet, db]
+    ids = input_ids(files)
+    assert ids == {"K-00017", "U-ABCD"}  # None skipped; '7' cannot be told from a number
+    assert [f.kind for f in scan_notebook(nb_with("lapsed: U-ABCD"), ids)] == ["raw_id"]
+    assert scan_inputs([], {"events_path": "postgres://analyst@db/shop"}, ["events_path"]) == []
+
+
+def test_an_unreadable_parquet_or_database_file_yields_no_ids_and_no_traceback(tmp_path):
+    bad = tmp_path / "broken.parquet"
+    bad.write_bytes(b"not parquet")
+    db = tmp_path / "broken.duckdb"
+    db.write_bytes(b"not a database")
+    assert input_ids([bad, db]) == set()
 
 
 def test_allow_list_and_message_never_shows_the_secret():
