@@ -237,6 +237,7 @@ class BudgetResult:
     prob_gap: float
     draws: np.ndarray = field(repr=False)
     statement: str = ""
+    sim: dict = field(default_factory=dict, repr=False)  # per-draw gap, a, b, redemption factor, w, d
 
 
 def simulate_budget(forecast: Forecast, target: float, roi: RoiEstimate, *, n_simulations: int = 10_000,
@@ -406,3 +407,18 @@ def sales_target(history: pd.DataFrame, start: str | pd.Timestamp, end: str | pd
     return target_from_growth(history, start, end, target_growth, freq)
 
 
+
+
+def redemption_spread(campaigns: pd.DataFrame | None, activity_type: str) -> tuple[float, int]:
+    """Sd of the redemption rate across the activity type's past campaigns, and their number.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"activity_type": ["category_week"] * 3, "redemption_rate": [0.1, 0.2, 0.3]})
+    >>> redemption_spread(c, "category_week")
+    (0.1, 3)
+    """
+    if campaigns is None or "redemption_rate" not in campaigns.columns:
+        return 0.0, 0
+    r = campaigns.loc[campaigns["activity_type"] == activity_type, "redemption_rate"].astype(float).dropna()
+    return (round(float(np.std(r, ddof=1)), 12), len(r)) if len(r) >= 2 else (0.0, len(r))

@@ -100,7 +100,9 @@ def figure_budget_draws(budget: BudgetResult, cap: Mapping[str, Any], currency: 
                         n_simulations: int, seed: int, synthetic: bool) -> Figure:
     """Histogram of the simulated budget with the point budget, its interval and the cap."""
     fig, ax = plt.subplots()
-    ax.hist(budget.draws, bins=60, color=plots.color_for("baseline"), alpha=0.8)
+    finite = budget.draws[np.isfinite(budget.draws)]
+    shown = finite[finite <= np.quantile(finite, 0.99)] if len(finite) else finite
+    ax.hist(shown, bins=60, color=plots.color_for("baseline"), alpha=0.8)
     ax.axvline(budget.budget, color="#000000", lw=1.5, label="budget (point)")
     ax.axvspan(budget.low, budget.high, color=plots.color_for("baseline"), alpha=0.15, label=f"{level:.0%} interval")
     ax.axvline(cap["cap"], color=plots.color_for("target"), ls="--", lw=1.5, label="cap")
@@ -109,7 +111,8 @@ def figure_budget_draws(budget: BudgetResult, cap: Mapping[str, Any], currency: 
     plots.finish(ax, f"Budget needed: {_m(budget.budget, currency)}, "
                  f"{'above' if cap['cap_binds'] else 'within'} the cap of {_m(cap['cap'], currency)}",
                  f"coupon budget for the period ({currency}, millions)", "simulations",
-                 note=_note(synthetic, f"{n_simulations:,} draws of baseline and ROI (random seed {seed})."))
+                 note=_note(synthetic, f"{n_simulations:,} joint draws (random seed {seed}); the top 1% and draws no "
+                                       "budget can meet are not shown."))
     plt.close(fig)
     return fig
 
@@ -133,33 +136,41 @@ def figure_quotas(quotas: pd.DataFrame, per_level: pd.DataFrame, face_value: flo
 
 
 def figure_response(plan: Any, budget: float, currency: str, unit: str, synthetic: bool) -> Figure:
-    """Incremental sales against coupon spend per period: the points, the curve, each level's spend."""
+    """Incremental sales against coupon spend per day: points with error bars, the curve, the extrapolated range."""
     curve = plan.curve
     pts = curve.points
     fig, ax = plt.subplots()
-    spends = [w * budget for w in plan.weights.values() if w > 0]
-    top = max([1.0, *pts["spend"].tolist(), *spends]) * 1.1
+    per_day = curve.spend_per_day(budget, plan.weights, plan.days)
+    top = max([1.0, *pts["spend"].tolist(), *per_day.values()]) * 1.1
     x = np.linspace(0, top, 200)
-    y = curve.roi.roi * x if curve.kind == "constant" else curve.a * x ** curve.b
-    label = "constant ROI" if curve.kind == "constant" else f"{curve.a:.2f} × spend^{curve.b:.2f}"
+    y = curve.r0 * x if curve.kind == "constant" else curve.a * x ** curve.b
+    label = "constant ROI" if curve.kind == "constant" else f"elasticity b = {curve.b:.2f}"
     ax.plot(x, y, color=plots.color_for("baseline"), lw=1.5, label=f"response ({plan.basis}): {label}")
     for source, marker in (("campaign", "o"), ("history", "s")):
         sub = pts[pts["source"] == source]
         if len(sub):
-            ax.scatter(sub["spend"], sub["incremental"], marker=marker, s=30, zorder=3,
-                       label="past campaigns" if source == "campaign" else "history's promotion levels",
-                       color=plots.color_for("promo" if source == "history" else "target"))
-    for lvl, w in plan.weights.items():
-        if w > 0:
-            ax.axvline(w * budget, color="#999999", ls=":", lw=1)
-            ax.annotate(lvl, (w * budget, ax.get_ylim()[1] * 0.95), ha="center", fontsize=8)
+            ax.errorbar(sub["spend"], sub["incremental"], yerr=1.96 * sub["se"].astype(float), fmt=marker, ms=5,
+                        zorder=3, capsize=2,
+                        label="experiments (past campaigns, 95% CI)" if source == "campaign"
+                        else "history's promotion levels (observational prior)",
+                        color=plots.color_for("promo" if source == "history" else "target"))
+    hi = curve.spend_range[1]
+    if curve.kind == "power" and np.isfinite(hi):
+        ax.axvspan(hi, top, color="#999999", alpha=0.12, label="beyond the experiments' spend (extrapolated)")
+    for lvl, v in per_day.items():
+        ax.axvline(v, color="#999999", ls=":", lw=1)
+        ax.annotate(lvl, (v, ax.get_ylim()[1] * 0.95), ha="center", fontsize=8)
     plots.money_axis(ax, currency, 1e6)
     plots.money_axis(ax, currency, 1e6, axis="x")
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", fontsize=8)
+    ext = curve.extrapolated(budget, plan.weights, plan.days) if curve.kind == "power" else 0.0
     shape = "a constant return" if curve.kind == "constant" or curve.b >= 1 else "diminishing returns"
-    plots.finish(ax, f"Coupon spend buys incremental sales with {shape}", f"coupon spend per {unit} ({currency}, millions)",
+    title = f"Coupon spend buys incremental sales with {shape}"
+    if np.isfinite(ext) and ext > 0:
+        title += f"; {ext:.0%} of the budget is extrapolated"
+    plots.finish(ax, title, f"coupon spend per {unit} ({currency}, millions)",
                  f"incremental sales per {unit} ({currency}, millions)",
-                 note=_note(synthetic, "Dotted lines: each level's share of the budget spent."))
+                 note=_note(synthetic, "Dotted lines: each level's spend per event day."))
     plt.close(fig)
     return fig
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from helpers.constants import ACTIVITY_TYPES, PROMOTION_LEVELS
+from helpers.constants import ACTIVITY_TYPES, KURLY_GROSS_MARGIN_2021, PROMOTION_LEVELS
 from helpers.params import NotebookParams, data_path
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -88,6 +88,15 @@ class Params(NotebookParams):
                                                        "daily series only")
     level_weights: dict[str, float] = Field(
         {"S+": 0.4, "S": 0.3, "A+": 0.2, "A": 0.1}, description="budget share per promotion level, sums to 1")
+    event_days: dict[str, int] = Field(
+        {"S+": 7, "S": 7, "A+": 7, "A": 7},
+        description="promotion days of each level in the target period (its budget is spread over them; the past "
+                    "campaigns ran 7 days each); daily series only")
+    observational_weight: float = Field(
+        0.25, gt=0, le=1, description="weight of the history's promotion-level uplifts in the curvature prior "
+                                      "(their variance is divided by it), 0-1")
+    gross_margin: float = Field(KURLY_GROSS_MARGIN_2021, gt=0, lt=1,
+                                description="gross margin on sales for the profit check, 0-1 (Kurly 2021: 0.19)")
     slot_shares: dict[str, float] = Field(
         {"00-10h": 0.15, "10-14h": 0.35, "14-20h": 0.3, "20-24h": 0.2},
         description="coupon share per daily release slot, sums to 1")
@@ -115,6 +124,13 @@ class Params(NotebookParams):
                     raise ValueError(f"{name} = {getattr(self, name)!r} must be a month start (day 1) when freq is MS")
         _weights("level_weights", self.level_weights, PROMOTION_LEVELS)
         _weights("slot_shares", self.slot_shares)
+        unknown = [k for k in self.event_days if k not in PROMOTION_LEVELS]
+        if unknown:
+            raise ValueError(f"event_days has keys {unknown}; allowed keys are {list(PROMOTION_LEVELS)}")
+        missing = [k for k, w in self.level_weights.items() if w > 0 and not self.event_days.get(k, 0) >= 1]
+        if missing:
+            raise ValueError(f"event_days must give at least 1 day for every level with a budget share; "
+                             f"missing or < 1: {missing}")
         if not self.revenue_sources:
             raise ValueError("revenue_sources must name at least one source of revenue")
         bad = {k: v for k, v in self.revenue_sources.items() if not (math.isfinite(v) and v >= 0)}

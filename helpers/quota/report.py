@@ -31,6 +31,7 @@ from helpers.quota.figures import (  # noqa: F401  (the notebook calls report.fi
     figure_response,
 )
 from helpers.quota.load import FREQS
+from helpers.quota.summary import answer, backtest_scores, plan_results, run_results  # noqa: F401
 from helpers.results import record
 from helpers.tables import table
 
@@ -110,7 +111,9 @@ def headline_results(forecast: Forecast, budget: BudgetResult, roi: RoiEstimate,
 
 MONEY_KEYS = ("baseline", "baseline_low", "baseline_high", "target", "gap", "budget", "budget_low",
               "budget_high", "cap", "capped_budget", "sales_bought", "expected_sales", "shortfall",
-              "budget_attributional", "budget_incremental", "budget_for_p")
+              "budget_attributional", "budget_incremental", "budget_for_p", "budget_for_p_low",
+              "budget_for_p_high")
+MONEY_PREFIXES = ("allocation.", "profit.expected", "holiday.")
 COUNT_PREFIXES = ("coupons.", "quota.", "coupons_released")
 
 
@@ -134,11 +137,11 @@ def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
     """
     rows = []
     for k, v in results.items():
-        if k in MONEY_KEYS or k.startswith("allocation."):
+        if k in MONEY_KEYS or k.startswith(MONEY_PREFIXES):
             rows.append((k, f"{v / 1e6:,.1f}", f"{currency} million"))
-        elif isinstance(v, (bool, str)) or k.startswith(COUNT_PREFIXES):
+        elif isinstance(v, (bool, str, int)) or k.startswith(COUNT_PREFIXES):
             rows.append((k, str(v), "coupons" if k.startswith(COUNT_PREFIXES) else ""))
-        elif k.startswith("p_"):
+        elif k.startswith("p_") or k.endswith("prob_positive"):
             rows.append((k, f"{v:.3f}", "probability"))
         else:
             rows.append((k, f"{v:.3f}", "ratio"))
@@ -195,38 +198,6 @@ def record_results(results: Mapping[str, Any]) -> None:
 def headline_text(results: Mapping[str, Any], currency: str) -> str:
     """The checked plain-text headline table (printed in the ``NBVAL_CHECK_OUTPUT`` cell)."""
     return headline_table(results, currency).to_string(index=False)
-
-
-def plan_results(plan: Any, cap: Mapping[str, Any], allocation: pd.DataFrame, *, p_met: float, budget_p: float,
-                 p_target: float, redemption: float) -> dict[str, float | bool | str]:
-    """Keys of the ROI basis, response curve, P(target met) and release quotas (issue 14).
-
-    Returns
-    -------
-    dict
-        ``roi_basis``, ``budget_attributional``, ``budget_incremental`` (when the data allow it),
-        ``roi_attributional``, ``roi_incremental``, ``response.elasticity``, ``response.scale``,
-        ``p_target_met`` (at the capped budget), ``p_target``, ``budget_for_p``, ``redemption_rate``,
-        ``coupons_released`` and ``quota.<level>.<slot>``.
-    """
-    from helpers.results import key
-
-    out: dict[str, float | bool | str] = {"roi_basis": plan.basis}
-    for name in ("attributional", "incremental"):
-        if name in plan.needs:
-            out[f"budget_{name}"] = float(plan.needs[name].budget)
-            out[f"roi_{name}"] = float(plan.rois[name].roi)
-    out["response.elasticity"] = float(plan.curve.b)
-    out["response.scale"] = float(plan.curve.a)
-    out["p_target_met"] = float(p_met)
-    out["p_target"] = float(p_target)
-    if np.isfinite(budget_p):
-        out["budget_for_p"] = float(budget_p)
-    out["redemption_rate"] = float(redemption)
-    out["coupons_released"] = int(allocation["coupons"].sum())
-    for r in allocation.itertuples(index=False):
-        out[key("quota", r.level, r.slot)] = int(r.coupons)
-    return out
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -455,6 +426,14 @@ def plan_summary(plan: Any, cap: Mapping[str, Any], p_met: float, budget_p: floa
             line += ", outside the chosen basis's interval"
     items.append(line + ".")
     spent = float(cap["capped_budget"])
+    if plan.curve.kind == "power":
+        ext = plan.curve.extrapolated(spent, plan.weights, plan.days)
+        per_day = plan.curve.spend_per_day(spent, plan.weights, plan.days)
+        beyond = [k for k, v in per_day.items() if v > plan.curve.spend_range[1]]
+        if beyond:
+            items.append(f"- **Extrapolation:** {ext:.0%} of the budget is spent beyond the highest spend per day the "
+                         f"experiments saw ({_m(plan.curve.spend_range[1], currency)}), on level(s) "
+                         f"{', '.join(beyond)}; there the curve rests on the observational prior alone.")
     binds = " (the cap binds)" if cap["cap_binds"] else ""
     items.append(f"- Spending {_m(spent, currency)}{binds} meets the target with probability **{p_met:.0%}**.")
     if np.isfinite(budget_p):
@@ -463,6 +442,18 @@ def plan_summary(plan: Any, cap: Mapping[str, Any], p_met: float, budget_p: floa
     else:
         items.append(f"- No budget reaches a {p_target:.0%} chance of meeting the target in the simulation.")
     return Markdown("\n".join(items))
+
+
+def profit_note(run: Any, p: Any) -> Markdown:
+    """The profit check in plain words: expected profit, P(profit > 0), a warning at a loss, 02's verdict."""
+    from helpers.quota.profit import profit_statement
+
+    text = "- " + profit_statement(run.profit, run.verdict, p.activity_type, run.currency)
+    if run.profit_p is not None and run.profit_p.budget > run.profit.budget:
+        text += (f"\n- At the budget for a {p.p_target:.0%} chance ({_m(run.profit_p.budget, run.currency)}) the "
+                 f"expected incremental profit is {_m(run.profit_p.expected, run.currency)} "
+                 f"(P(profit > 0) = {run.profit_p.prob_positive:.0%}).")
+    return Markdown(text)
 
 
 def calendar_table(effects: pd.DataFrame, currency: str, level: float) -> Any:
@@ -494,4 +485,4 @@ __all__ = ["is_synthetic", "headline_results", "record_results", "headline_table
            "figure_baseline", "backtest_table", "backtest_summary", "campaigns_intro", "roi_table",
            "budget_summary", "figure_forecast", "figure_budget_draws", "level_table", "quota_pivot",
            "quota_table", "figure_quotas", "allocation_summary", "caveats", "data_note", "plan_results",
-           "basis_table", "plan_summary", "figure_response", "figure_p_curve", "calendar_table", "redemption_note"]
+           "basis_table", "plan_summary", "answer", "profit_note", "run_results", "figure_response", "figure_p_curve", "calendar_table", "redemption_note"]

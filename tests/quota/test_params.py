@@ -57,8 +57,8 @@ def test_monthly_target_must_start_on_day_one():
 
 
 def test_unknown_parameter_is_refused():
-    with pytest.raises(ParameterError, match="unknown parameter.*'gross_margin'"):
-        Params.build({"gross_margin": 0.2})
+    with pytest.raises(ParameterError, match="unknown parameter.*'margin'"):
+        Params.build({"margin": 0.2})
 
 
 @pytest.mark.parametrize("name, value, match", [
@@ -69,7 +69,18 @@ def test_unknown_parameter_is_refused():
     ("redemption_rate", 1.5, "'redemption_rate' = 1.5"),
     ("promo_lead", -1, "'promo_lead' = -1"),
     ("promo_lag", 15, "'promo_lag' = 15"),
+    ("observational_weight", 0.0, "'observational_weight' = 0.0"),
+    ("gross_margin", 1.0, "'gross_margin' = 1.0"),
 ])
 def test_issue_14_parameters_are_checked(name, value, match):
     with pytest.raises(ParameterError, match=match):
         Params.build({name: value})
+
+
+@pytest.mark.parametrize("days, match", [
+    ({"S+": 7, "X": 3}, r"event_days has keys \['X'\]"),
+    ({"S+": 7, "S": 7, "A+": 0, "A": 7}, r"event_days must give at least 1 day.*\['A\+'\]"),
+])
+def test_event_days_are_checked(days, match):
+    with pytest.raises(ParameterError, match=match):
+        Params.build({"event_days": days})

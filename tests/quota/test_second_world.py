@@ -5,7 +5,9 @@ multiplicative, Seollal and Chuseok move (from the ``holidays`` calendar) and cu
 promotions are timed on weak days (endogenous), their return saturates (incremental sales
 ``A s^0.7`` for spend ``s`` per day) and each is followed by two days of pull-forward dip. Past
 campaigns report an incremental ROI on the same curve (with noise) and an attributional ROI that
-also counts orders the coupons did not cause (about twice the incremental one).
+also counts orders the coupons did not cause (about twice the incremental one). The plan spreads each level
+over its event days (:data:`PLAN_DAYS`), and so does the truth: spending a level's budget in one day, as the
+old convention did, would overstate the budget by :math:`d^{(1-b)/b}`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ A, BETA, DIP = 500.0, 0.7, 0.15  # incremental sales A s^BETA per promotion day;
 SPEND = {"S+": 4.0e6, "S": 2.5e6, "A+": 1.5e6, "A": 0.8e6}  # coupon spend per promotion day
 DAYS = {"S+": 4, "S": 8, "A+": 12, "A": 20}  # promotion days per year
 WEIGHTS = {"S+": 0.4, "S": 0.3, "A+": 0.2, "A": 0.1}
+PLAN_DAYS = {"S+": 2, "S": 3, "A+": 4, "A": 6}  # event days of each level in the target month
 GAP = 100e6  # target above the true baseline of January 2026
 
 
@@ -70,9 +73,9 @@ def world(seed: int):
     jan = pd.date_range("2026-01-01", "2026-01-31")
     true_base = float(_level(jan).sum() * np.exp(0.035 ** 2 / 2))
     target = true_base + GAP
-    # truth: one promotion day per level with spend w B; net of the two dip days
+    # truth: each level spends w B over its event days (w B / d a day); net of the two dip days
     grid = np.linspace(1e6, 400e6, 40_000)
-    net = sum(A * (w * grid) ** BETA * (1 - 2 * DIP) for w in WEIGHTS.values())
+    net = sum(PLAN_DAYS[lvl] * A * (w * grid / PLAN_DAYS[lvl]) ** BETA * (1 - 2 * DIP) for lvl, w in WEIGHTS.items())
     true_budget = float(grid[np.searchsorted(net, GAP)])
     return history, campaigns, target, true_base, true_budget
 
@@ -82,7 +85,7 @@ def _plan(seed: int):
     fit = baseline.fit_baseline(history, "D", holiday_country="KR", lead=0, lag=2)
     fc = baseline.forecast_baseline(fit, "2026-01-01", "2026-01-31")
     plan = response.plan_budget(fc, target, campaigns, "coupon_festival", currency="KRW", fit=fit, history=history,
-                                weights=WEIGHTS, min_points=6, n_simulations=4000, seed=seed)
+                                weights=WEIGHTS, days=PLAN_DAYS, min_points=6, n_simulations=4000, seed=seed)
     return plan, fc, target, true_base, true_budget
 
 
