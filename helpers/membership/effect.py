@@ -100,7 +100,8 @@ class RateRatio:
         return self.low <= value <= self.high
 
 
-def before_after_counts(panel: pd.DataFrame, *, pseudo_split: int | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+def before_after_counts(panel: pd.DataFrame, *, pseudo_split: int | None = None,
+                        month_level: pd.Series | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """Per customer: orders and months before and after the join month (members) or a pseudo split.
 
     Parameters
@@ -110,11 +111,14 @@ def before_after_counts(panel: pd.DataFrame, *, pseudo_split: int | None = None)
     pseudo_split : int, optional
         Month index (0-based) splitting non-members' months; default: the median join index of
         the members, so both groups are compared over similar calendar windows.
+    month_level : Series, optional
+        Relative level of each calendar month (:func:`calendar_weights`); the exposures are
+        the sums of these over each window's months. Default: every month counts 1.
 
     Returns
     -------
     (DataFrame indexed by customer_id with ``member, orders_pre, orders_post, months_pre,
-    months_post``; dict of excluded customer counts per rule).
+    months_post, exposure_pre, exposure_post``; dict of excluded customer counts per rule).
 
     Raises
     ------
@@ -143,10 +147,12 @@ def before_after_counts(panel: pd.DataFrame, *, pseudo_split: int | None = None)
         pseudo_split = int(np.median(member_joins.to_numpy()))
     split = np.where(joined, j, pseudo_split)
     post = t >= split
+    w = np.ones(len(panel)) if month_level is None else month_level.reindex(months).to_numpy()[t]
     frame = pd.DataFrame({"customer_id": panel["customer_id"].to_numpy(),
                           "orders_pre": np.where(post, 0, panel["orders"].to_numpy()),
                           "orders_post": np.where(post, panel["orders"].to_numpy(), 0),
-                          "months_pre": (~post).astype(int), "months_post": post.astype(int)})
+                          "months_pre": (~post).astype(int), "months_post": post.astype(int),
+                          "exposure_pre": np.where(post, 0.0, w), "exposure_post": np.where(post, w, 0.0)})
     table = frame.groupby("customer_id").sum()
     table.insert(0, "member", ever.reindex(table.index).to_numpy())
     no_pre = table["member"] & (table["months_pre"] == 0)
@@ -165,7 +171,42 @@ def before_after_counts(panel: pd.DataFrame, *, pseudo_split: int | None = None)
     return table, excluded
 
 
-def adjusted_rate_ratio(panel: pd.DataFrame, *, conf_level: float = 0.95) -> RateRatio:
+def calendar_weights(panel: pd.DataFrame) -> pd.Series:
+    """Relative order level of each calendar month, from the never-joined customers.
+
+    A Poisson fit with customer and month effects on never-joined customer-months
+    (:func:`helpers.membership.event_study.poisson_fe`); the first month is 1.
+
+    Returns
+    -------
+    Series indexed by month: :math:`e^{\\hat\\tau_t}` (1.0 in every month if nobody stays a
+    non-member or they never order).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"customer_id": list("aabb"), "month": pd.to_datetime(["2024-01-01",
+    ...                   "2024-02-01"] * 2), "orders": [1, 2, 3, 6], "join_month": pd.NaT})
+    >>> calendar_weights(p).round(9).tolist()  # (2 + 6) / (1 + 3)
+    [1.0, 2.0]
+    """
+    from helpers.membership.event_study import poisson_fe
+
+    months = np.sort(panel["month"].unique())
+    never = panel["join_month"].isna().to_numpy()
+    rows = panel.loc[never]
+    if rows.empty or rows["orders"].sum() <= 0 or rows["month"].nunique() < len(months):
+        return pd.Series(1.0, index=pd.DatetimeIndex(months, name="month"))
+    pos = np.searchsorted(months, rows["month"].to_numpy())
+    X = np.zeros((len(rows), len(months) - 1))
+    has = pos > 0
+    X[np.flatnonzero(has), pos[has] - 1] = 1.0
+    fit = poisson_fe(rows["orders"].to_numpy(float), X, pd.factorize(rows["customer_id"])[0])
+    return pd.Series(np.exp(np.concatenate([[0.0], fit.beta])),
+                     index=pd.DatetimeIndex(months, name="month"))
+
+
+def adjusted_rate_ratio(panel: pd.DataFrame, *, conf_level: float = 0.95,
+                        calendar: bool = True) -> RateRatio:
     """Causal rate ratio of membership on orders, adjusted for selection with customer effects.
 
     A difference-in-differences around the join date with a customer fixed effect: the Poisson
@@ -179,6 +220,11 @@ def adjusted_rate_ratio(panel: pd.DataFrame, *, conf_level: float = 0.95) -> Rat
         join month and identify the common before/after change.
     conf_level : float
         Confidence level of the interval, in (0.5, 1).
+    calendar : bool
+        Calendar-adjust the windows: each window's exposure is the sum of the calendar-month
+        levels :func:`calendar_weights` over its months instead of its month count (a trend or
+        seasonality then does not pass for an effect). False: months counted equally (the
+        descriptive before/after contrast).
 
     Returns
     -------
@@ -201,7 +247,9 @@ def adjusted_rate_ratio(panel: pd.DataFrame, *, conf_level: float = 0.95) -> Rat
         y_i^{post} \\mid n_i \\sim \\text{Binomial}(n_i, \\pi_i), \\quad
         \\operatorname{logit} \\pi_i = \\log\\frac{m_i^{post}}{m_i^{pre}} + \\gamma + \\beta D_i
 
-    with :math:`m` the months in each window; the rate ratio is :math:`e^{\\beta}`.
+    with :math:`m` the months in each window (``calendar=True``: :math:`m = \\sum_t
+    e^{\\hat\\tau_t}` over the window's months, the month levels of never-joined customers); the
+    rate ratio is :math:`e^{\\beta}`.
 
     Examples
     --------
@@ -213,18 +261,21 @@ def adjusted_rate_ratio(panel: pd.DataFrame, *, conf_level: float = 0.95) -> Rat
     """
     if not 0.5 < conf_level < 1:
         raise ValueError(f"conf_level = {conf_level!r} must be in (0.5, 1)")
-    table, excluded = before_after_counts(panel)
+    method = "conditional Poisson (customer effects), binomial GLM, HC0"
+    level = calendar_weights(panel) if calendar else None
+    table, excluded = before_after_counts(panel, month_level=level)
+    if calendar:
+        method += ", windows weighted by the month levels of never-joined customers"
     endog = table[["orders_post", "orders_pre"]].to_numpy(dtype=float)
     exog = sm.add_constant(table["member"].astype(float).to_numpy(), has_constant="add")
-    offset = np.log(table["months_post"].to_numpy() / table["months_pre"].to_numpy())
+    offset = np.log(table["exposure_post"].to_numpy() / table["exposure_pre"].to_numpy())
     res = sm.GLM(endog, exog, family=sm.families.Binomial(), offset=offset).fit(cov_type="HC0")
     beta, se = float(res.params[1]), float(res.bse[1])
     zcrit = float(stats.norm.ppf(0.5 + conf_level / 2))
     return RateRatio(estimate=float(np.exp(beta)), low=float(np.exp(beta - zcrit * se)),
                      high=float(np.exp(beta + zcrit * se)), conf_level=conf_level,
                      n_customers=len(table), n_members=int(table["member"].sum()),
-                     method="conditional Poisson (customer effects), binomial GLM, HC0",
-                     excluded=excluded)
+                     method=method, excluded=excluded)
 
 
 def selection_share(naive: float, adjusted: float) -> float | None:

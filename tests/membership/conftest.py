@@ -43,3 +43,16 @@ def tiny(tiny_panel) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def default_panel() -> pd.DataFrame:
     return check_panel(simulate_panel(seed=7))
+
+
+@pytest.fixture(scope="session")
+def world():
+    """The independent generator (tests/membership/independent_world.py), loaded by path."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "membership_independent_world", Path(__file__).with_name("independent_world.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
