@@ -104,6 +104,8 @@ def test_interval_covers_ratio_of_totals_truth(world, name):
     # 40 seeds, 1,500 customers x 16 months, 199 bootstrap draws. At 95% nominal the count of
     # misses is Binomial(40, 0.05): mean 2, P(>= 7 misses) = 0.001, so coverage >= 33/40 (82.5%)
     # passes a correct interval and fails one that covers at 80% or less about half the time.
+    # Measured (2026-12-05): cohort 40/40, calendar 39/40 (spend 37/40), anticipation_cancel 40/40;
+    # mean log error of the point estimate 0.002, 0.002, -0.003.
     kwargs = WORLDS[name]
     ant = kwargs.get("anticipation", 0)
     hits, hits_spend = 0, 0
