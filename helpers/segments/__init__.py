@@ -27,41 +27,63 @@ with notebook 04).
 
 from __future__ import annotations
 
-from helpers.btyd.cdnow import CURRENCY
-from helpers.btyd.summary import FREQS
-from helpers.segments.baskets import (
-    add_significance,
-    benjamini_hochberg,
-    bought_together,
-    order_lines,
-    pair_significance,
-    pairs_vs_truth,
-    significance_counts,
-)
-from helpers.segments.concentration import (
-    concentration_summary,
-    gini,
-    lorenz_curve,
-    max_conversion_for_claim,
-    share_customers_for,
-    top_share,
-    top_share_curve,
-    top_share_key,
-)
-from helpers.segments.groups import GROUPS, dynamic_groups, group_sizes
-from helpers.segments.load import EventLog, load_event_log, load_transactions, prepare_transactions
-from helpers.segments.params import Params
-from helpers.segments.rfm import (
-    SEGMENT_GRID,
-    SEGMENTS,
-    customer_table,
-    quantile_score,
-    repeat_stats,
-    rfm_segments,
-    segment_summary,
-)
-from helpers.segments.simulate import generate_events, planted_truth, write_synthetic
-from helpers.segments.validation import Validation, rank_agreement, validate_segments
+import importlib
+
+#: Public names and the module each comes from, imported on first use (PEP 562) so that
+#: ``import helpers.segments.params`` loads no pandas, scipy or duckdb.
+_LAZY = {
+    'CURRENCY': 'helpers.btyd.cdnow',
+    'EventLog': 'helpers.segments.load',
+    'FREQS': 'helpers.btyd.summary',
+    'GROUPS': 'helpers.segments.groups',
+    'Params': 'helpers.segments.params',
+    'SEGMENTS': 'helpers.segments.rfm',
+    'SEGMENT_GRID': 'helpers.segments.rfm',
+    'Validation': 'helpers.segments.validation',
+    'add_significance': 'helpers.segments.baskets',
+    'benjamini_hochberg': 'helpers.segments.baskets',
+    'bought_together': 'helpers.segments.baskets',
+    'concentration_summary': 'helpers.segments.concentration',
+    'customer_table': 'helpers.segments.rfm',
+    'dynamic_groups': 'helpers.segments.groups',
+    'generate_events': 'helpers.segments.simulate',
+    'gini': 'helpers.segments.concentration',
+    'group_sizes': 'helpers.segments.groups',
+    'load_event_log': 'helpers.segments.load',
+    'load_transactions': 'helpers.segments.load',
+    'lorenz_curve': 'helpers.segments.concentration',
+    'max_conversion_for_claim': 'helpers.segments.concentration',
+    'order_lines': 'helpers.segments.baskets',
+    'pair_significance': 'helpers.segments.baskets',
+    'pairs_vs_truth': 'helpers.segments.baskets',
+    'planted_truth': 'helpers.segments.simulate',
+    'prepare_transactions': 'helpers.segments.load',
+    'quantile_score': 'helpers.segments.rfm',
+    'rank_agreement': 'helpers.segments.validation',
+    'repeat_stats': 'helpers.segments.rfm',
+    'rfm_segments': 'helpers.segments.rfm',
+    'segment_summary': 'helpers.segments.rfm',
+    'share_customers_for': 'helpers.segments.concentration',
+    'significance_counts': 'helpers.segments.baskets',
+    'top_share': 'helpers.segments.concentration',
+    'top_share_curve': 'helpers.segments.concentration',
+    'top_share_key': 'helpers.segments.concentration',
+    'validate_segments': 'helpers.segments.validation',
+    'write_synthetic': 'helpers.segments.simulate',
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'helpers.segments' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "Validation", "rank_agreement", "validate_segments",
