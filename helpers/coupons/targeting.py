@@ -22,6 +22,7 @@ reported policy profit is not flattered by choosing :math:`x` on the data that j
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,26 @@ SHARES = tuple(round(0.1 * k, 1) for k in range(11))
 MIN_PER_FOLD = 30
 #: Bootstrap draws of the Qini area (each re-sorts the audience).
 QINI_BOOT = 200
+
+
+def _single_threaded(fn):
+    """Run ``fn`` with native thread pools (OpenMP, BLAS) limited to one thread.
+
+    The gradient-boosted base learners parallelise with OpenMP over all cores the library sees;
+    on many small fits inside a batch of parallel kernels, or where the reported core count
+    exceeds the CPU quota, the spinning threads oversubscribe the cores (measured here: the
+    default run of notebook 02 took 62 s instead of 21 s with ``OMP_NUM_THREADS=32``; on the CI
+    host it exceeded the 300 s timeout). Results do not depend on the thread count.
+    """
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import sklearn.ensemble  # noqa: F401  (loads the OpenMP runtime, so the limit below reaches it)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def _base_learner(seed: int):
@@ -195,6 +216,7 @@ class CrossFit:
     notes: list[str] = field(default_factory=list)
 
 
+@_single_threaded
 def cross_fit(data: UpliftData, *, learner: str = "dr_learner", folds: int = 5, seed: int = 0,
               inner_folds: int = 2, shares: tuple[float, ...] = SHARES, compare: bool = True) -> CrossFit:
     """Cross-fitted uplift predictions of both learners, DR scores, and the nested top-share policy.
@@ -415,6 +437,7 @@ def evaluate(cf: CrossFit, *, n_boot: int = 500, confidence: float = 0.95, seed:
                      values.loc["policy_minus_all", "low"] > 0, curve_df, scores, n)
 
 
+@_single_threaded
 def predict_all(data: UpliftData, learner: str = "dr_learner", seed: int = 0) -> np.ndarray:
     """Predicted incremental profit of every customer from ``learner`` fitted on the whole audience.
 

@@ -66,8 +66,8 @@ def customer_weights(panel: pd.DataFrame, n_boot: int, seed: int) -> np.ndarray:
     Examples
     --------
     >>> p = pd.DataFrame({"customer_id": ["a", "a", "b"]})
-    >>> customer_weights(p, 3, 0).shape
-    (3, 2)
+    >>> customer_weights(p, 50, 0).shape
+    (50, 2)
     """
     if n_boot < 50 and n_boot != 0:
         raise ValueError(f"n_boot = {n_boot!r} must be >= 50 (or 0 for no interval)")
