@@ -113,3 +113,24 @@ def test_layout_files_named_in_the_block_exist():
     block = _layout_block()
     for name in re.findall(r"\b(runs\.yaml|scan_allow\.yaml)\b", block):
         assert (PROJECT_ROOT / "notebooks" / name).exists(), f"README layout names notebooks/{name}"
+
+
+def _metric_modules():
+    """Domain modules that hold metrics: not parameters, schemas, loaders, simulators or reports."""
+    skip = {"__init__.py", "params.py", "schemas.py", "load.py", "simulate.py"}
+    for path in sorted((PROJECT_ROOT / "helpers").glob("*/*.py")):
+        if path.parent.name != "runner" and path.name not in skip and "report" not in path.name:
+            yield path
+
+
+def test_every_public_metric_function_has_a_numpydoc_summary():
+    """CONTRIBUTING: every public metric function has a docstring (Parameters and an Example are
+    the rule for new ones; the note in CONTRIBUTING gives today's counts)."""
+    import ast
+
+    missing = []
+    for path in _metric_modules():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and not ast.get_docstring(node):
+                missing.append(f"{path.relative_to(PROJECT_ROOT)}:{node.name}")
+    assert not missing, f"public metric functions without a docstring: {missing}"
