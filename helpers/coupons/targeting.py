@@ -38,6 +38,11 @@ LEARNERS = ("dr_learner", "t_learner")
 SHARES = tuple(round(0.1 * k, 1) for k in range(11))
 #: Fewest targeted and holdout customers per cross-fitting fold.
 MIN_PER_FOLD = 30
+#: Measured coverage of the policy's nominal 95% interval of its true incremental profit, on the
+#: independent targeting world of ``tests/coupons/test_independent_targeting.py`` (60 seeds): the
+#: interval holds the learned policy fixed, so it is narrower than stated. Reports print it; the
+#: test fails if the measured share moves by more than 0.05 from this figure.
+POLICY_COVERAGE = {"nominal": 0.95, "measured": 0.883, "seeds": 60}
 #: Bootstrap draws of the Qini area (each re-sorts the audience).
 QINI_BOOT = 200
 
