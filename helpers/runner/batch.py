@@ -134,11 +134,16 @@ def job_key(job: Job, spec: NotebookSpec | None, *, package: str | None = None, 
 
 def remove_temporaries(reports_dir: Path) -> list[Path]:
     """Delete the temporary files a killed batch left in the notebook folders (``.<run>.*``)."""
+    from helpers.runner.execute import RUNS_DIR, prune_generations
+
     gone = []
     for path in reports_dir.glob("*/.*"):
-        if path.is_file() and path.name.endswith(TEMP_SUFFIXES):
+        if (path.is_file() or path.is_symlink()) and path.name.endswith(TEMP_SUFFIXES):
             path.unlink(missing_ok=True)
             gone.append(path)
+    for runs in reports_dir.glob(f"*/{RUNS_DIR}/*"):  # generations a killed publication left behind
+        if runs.is_dir():
+            gone.extend(prune_generations(runs))
     return gone
 
 

@@ -318,10 +318,62 @@ def _scan_allow_file() -> Path:
     return scan.ALLOW_FILE
 
 
+RUNS_DIR = ".runs"  # per-run generations: <out_dir>/.runs/<run>/<generation>/<run><suffix>
+
+
 def publish(out_dir: Path, run: str, files: dict[str, Path]) -> None:
-    """Move a run's finished files into place (``<run><suffix>``)."""
+    """Publish a run's finished files together: one atomic switch, never a mix of two runs' files.
+
+    The files move into a new generation folder ``.runs/<run>/<generation>/``; a symbolic link
+    ``.runs/<run>/current`` is then replaced in one ``rename`` to point at it, and the stable names
+    ``<run><suffix>`` are relative links through ``current`` (made once). A reader opening any of
+    the three files therefore sees one generation — the old one until the switch, the new one
+    after. Older generations are removed afterwards (a reader holding one open keeps reading it).
+    Where the file system has no symbolic links the files are renamed into place one by one.
+    """
+    runs = out_dir / RUNS_DIR / run
+    generation = f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{os.urandom(4).hex()}"
+    target = runs / generation
+    target.mkdir(parents=True)
     for suffix, tmp in files.items():
-        os.replace(tmp, out_dir / f"{run}{suffix}")
+        os.replace(tmp, target / f"{run}{suffix}")
+    current = runs / "current"
+    pointer = runs / f".current.{generation}"
+    try:
+        os.symlink(generation, pointer)
+    except (OSError, NotImplementedError):  # no symbolic links here: one rename per file
+        for suffix in files:
+            os.replace(target / f"{run}{suffix}", out_dir / f"{run}{suffix}")
+        target.rmdir()
+        return
+    os.replace(pointer, current)  # the switch: all three files change at once
+    for suffix in files:
+        stable = out_dir / f"{run}{suffix}"
+        link = f"{RUNS_DIR}/{run}/current/{run}{suffix}"
+        if stable.is_symlink() and os.readlink(stable) == link:
+            continue
+        tmp_link = out_dir / f".{run}{suffix}.{generation}.link.tmp"
+        os.symlink(link, tmp_link)
+        os.replace(tmp_link, stable)  # first publication: a plain file becomes the stable link
+    prune_generations(runs)
+
+
+def prune_generations(runs: Path) -> list[Path]:
+    """Remove a run's generation folders other than the one ``current`` points at, and stray pointers."""
+    import shutil
+
+    current = runs / "current"
+    keep = os.readlink(current) if current.is_symlink() else None
+    gone = []
+    for child in runs.iterdir():
+        if child.name == "current" or child.name == keep:
+            continue
+        if child.is_symlink() or child.is_file():
+            child.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(child, ignore_errors=True)
+        gone.append(child)
+    return gone
 
 
 _context_lock = threading.Lock()

@@ -266,7 +266,10 @@ def test_sigint_stops_a_batch_within_2_s_and_keeps_the_last_good_report(tiny_pro
     assert _gone(child)
     for suffix, content in good.items():
         assert (reports / "tiny" / f"default{suffix}").read_bytes() == content
-    assert [p.name for p in (reports / "tiny").iterdir() if p.name.startswith(".")] == []
+    # no temporary left: the only hidden entry is the published generations, one per run
+    assert [p.name for p in (reports / "tiny").iterdir() if p.name.startswith(".")] == [".runs"]
+    assert sorted(p.name for p in (reports / "tiny" / ".runs" / "default").iterdir())[-1] == "current"
+    assert len(list((reports / "tiny" / ".runs" / "default").iterdir())) == 2
     assert manifest(tiny_project)["tiny/default"]["status"] == "interrupted"
     assert manifest(tiny_project)["tiny/default"]["last_good"] is not None
     with batch_lock(reports, wait=False):  # released

@@ -145,3 +145,72 @@ def test_freeze_and_strip_take_the_lock(monkeypatch, tmp_path):
     monkeypatch.setattr("helpers.runner.nbtools.freeze", lambda p: 0)
     assert main(["strip", "x.ipynb"]) == 0 and main(["freeze", "x.ipynb"]) == 0
     assert len(taken) == 2
+
+
+def _stage(folder, generation):
+    """Three finished temporary files whose content names their generation."""
+    files = {}
+    for suffix in (".ipynb", ".html", ".nocode.html"):
+        tmp = folder / f".default.{generation}{suffix}.tmp"
+        tmp.write_text(f"generation {generation} " + "x" * 50_000)
+        files[suffix] = tmp
+    return files
+
+
+def test_a_runs_three_files_switch_together_for_a_reader_reading_all_the_time(tmp_path):
+    """Issue 22: the three files were renamed one by one, so a reader could see a new .ipynb beside
+    an old .html. A reader thread opens the three stable names again and again while 40
+    publications happen: every read of the three through the ``current`` link is one generation."""
+    from helpers.runner.execute import publish
+
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    (folder / "default.html").write_text("generation plain")  # a report from before: plain files
+    publish(folder, "default", _stage(folder, 0))
+    assert all((folder / f"default{s}").is_symlink() for s in (".ipynb", ".html", ".nocode.html"))
+    stop, mixed, reads = threading.Event(), [], [0]
+
+    def reader():
+        while not stop.is_set():
+            current = os.path.realpath(folder / ".runs" / "default" / "current")  # one generation resolved
+            try:
+                seen = {open(os.path.join(current, f"default{s}")).read(16) for s in (".ipynb", ".html", ".nocode.html")}
+            except FileNotFoundError:  # that generation was pruned between resolving and opening: read again
+                continue
+            reads[0] += 1
+            if len(seen) != 1:
+                mixed.append(seen)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    for generation in range(1, 41):
+        publish(folder, "default", _stage(folder, generation))
+    stop.set()
+    thread.join()
+    assert reads[0] > 0 and mixed == []
+    assert {(folder / f"default{s}").read_text()[:13] for s in (".ipynb", ".html", ".nocode.html")} == {"generation 40"}
+    assert len(list((folder / ".runs" / "default").iterdir())) == 2  # current and the one generation it names
+
+
+def test_a_publication_killed_before_its_switch_keeps_the_old_set_and_is_cleaned_up(tmp_path, monkeypatch):
+    from helpers.runner import execute
+
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    execute.publish(folder, "default", _stage(folder, 1))
+    real_replace = os.replace
+
+    def killed_at_the_switch(src, dst):
+        if str(dst).endswith("current"):
+            raise KeyboardInterrupt  # the worker dies between moving the files and switching
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(execute.os, "replace", killed_at_the_switch)
+    with pytest.raises(KeyboardInterrupt):
+        execute.publish(folder, "default", _stage(folder, 2))
+    monkeypatch.setattr(execute.os, "replace", real_replace)
+    assert {(folder / f"default{s}").read_text()[:12] for s in (".ipynb", ".html", ".nocode.html")} == {"generation 1"}
+    assert len(list((folder / ".runs" / "default").iterdir())) == 4  # current, gen 1, orphan gen 2, its pointer
+    remove_temporaries(tmp_path)
+    assert len(list((folder / ".runs" / "default").iterdir())) == 2
+    assert (folder / "default.html").read_text()[:12] == "generation 1"
