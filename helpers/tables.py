@@ -124,6 +124,46 @@ def format_pvalue(p: float, exact: bool = False) -> str:
     return format_sci(p) if p > 0 else "< 10⁻³⁰⁷"
 
 
+def format_sig(x: float, digits: int = 4) -> str:
+    """A model parameter or statistic in ``digits`` significant digits, never in e-notation.
+
+    Parameters
+    ----------
+    x : float
+        Any real number.
+    digits : int
+        Significant digits (>= 1) between 0.001 and ``10**digits``.
+
+    Returns
+    -------
+    str
+        ``"2.36"`` in that range; a whole number with thousands separators at or above
+        ``10**digits`` (``"53,560"``); :func:`format_sci` below 0.001 (``"3.82×10⁻⁶"``).
+
+    Raises
+    ------
+    ValueError
+        If ``digits`` < 1.
+
+    Examples
+    --------
+    >>> format_sig(2.3604), format_sig(53560.2), format_sig(3.819e-06), format_sig(0.0)
+    ('2.36', '53,560', '3.82×10⁻⁶', '0')
+    """
+    if digits < 1:
+        raise ValueError(f"digits must be >= 1, got {digits}")
+    x = float(x)
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return _inf(x)
+    if abs(x) < 1e-3:
+        return format_sci(x, min(digits, 3))
+    if abs(x) >= 10 ** digits:
+        return f"{x:,.0f}".replace("-", "−")
+    return f"{x:.{digits}g}".replace("-", "−")
+
+
 def _inf(x: float) -> str:
     return "∞" if x > 0 else "−∞" if x < 0 else "NaN"
 

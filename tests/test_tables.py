@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.tables import KINDS, MISSING, format_pvalue, format_sci, format_value, table
+from helpers.tables import KINDS, MISSING, format_pvalue, format_sci, format_sig, format_value, table
 
 #: e-notation as Python and pandas write it: 4.7e+11, 1e-09, 1.79e-38, 1.12e8.
 E_NOTATION = re.compile(r"\d[eE][+-]?\d")
@@ -113,3 +113,16 @@ def test_table_formats_by_column_and_hides_a_plain_index():
         assert raw not in html, raw
     assert ">0<" not in html  # no 0..n index column
     assert df.loc[0, "share"] == 0.387218  # the frame is not changed
+
+
+@pytest.mark.parametrize("x, expected", [
+    (2.3604, "2.36"), (2.852, "2.852"), (53560.2, "53,560"), (135400.0, "135,400"),
+    (9999.4, "9999"), (-67500.0, "−67,500"), (0.001234, "0.001234"), (3.819e-06, "3.82×10⁻⁶"),
+    (0.0, "0"), (float("inf"), "∞"),
+])
+def test_format_sig_never_prints_e_notation(x, expected):
+    # Worked by hand: 4 significant digits in [0.001, 10^4); whole numbers with separators above;
+    # powers of ten below 0.001 (the BG/NBD and Gamma-Gamma parameters of notebook 04 span all three).
+    got = format_sig(x)
+    assert got == expected
+    assert "e+" not in got and "e-" not in got

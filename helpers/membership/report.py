@@ -25,7 +25,7 @@ from helpers.membership.schemas import CURRENCY, MEMBERSHIP_PANEL
 from helpers.membership.tenure import TenureRatio
 from helpers.membership.value import MemberValue
 from helpers.results import record
-from helpers.tables import table
+from helpers.tables import format_sig, table
 
 
 def panel_overview(panel: pd.DataFrame) -> pd.DataFrame:
@@ -92,7 +92,7 @@ def fit_report(fits: dict[str, clv.ModelFit], *, customers: int, currency: str) 
     """
     lines = []
     for name, fit in fits.items():
-        params = ", ".join(f"{k} = {v:.4g}" for k, v in fit.params.items())
+        params = ", ".join(f"{k} = {format_sig(v)}" for k, v in fit.params.items())
         head = f"- **{name}** ({customers:,} customers, {fit.n_repeat_buyers:,} repeat buyers; money in {currency}): {params}; "
         if not fit.converged:
             lines.append(head + f"**NOT CONVERGED — do not use these estimates**: {fit.message}")

@@ -20,7 +20,7 @@ from helpers.membership.event_study import EventStudy, aggregate_truth
 from helpers.membership.load import PanelData
 from helpers.membership.report import _done, _figure, _money, _synthetic_note
 from helpers.membership.value import MemberValue, ValueInterval
-from helpers.tables import table
+from helpers.tables import format_pvalue, table
 
 
 def true_aggregate(study: EventStudy, data: PanelData) -> float | None:
@@ -64,7 +64,7 @@ def figure_event_study(study: EventStudy, data: PanelData) -> Figure:
     verdict = ("orders were already moving before joining"
                if study.flags_pretrend() else "flat before joining")
     plots.finish(ax, f"Membership multiplies {study.outcome} by {study.rate_ratio:.2f}x; "
-                     f"{verdict} (pre-trend p = {study.pretrend_p:.2g})",
+                     f"{verdict} (pre-trend p = {format_pvalue(study.pretrend_p, exact=True)})",
                  xlabel="months since joining (ends binned)",
                  ylabel=f"{study.outcome}: ratio to the reference month",
                  note=_synthetic_note(data) + f"Bars: {study.conf_level:.0%} intervals, "
@@ -76,7 +76,7 @@ def pretrend_markdown(study: EventStudy) -> str:
     """The lead test and the summary ratio, in words."""
     alpha = 1 - study.conf_level
     test = (f"Wald test of the {study.pretrend_df} lead terms before the reference month: "
-            f"χ² = {study.pretrend_stat:.1f}, p = {study.pretrend_p:.3g}")
+            f"χ² = {study.pretrend_stat:.1f}, p = {format_pvalue(study.pretrend_p, exact=True)}")
     if study.flags_pretrend():
         verdict = (f"**Joiners' {study.outcome} were already changing before they joined** "
                    f"({test} < {alpha:.2g}): the estimate is **not safe** — customers may join "

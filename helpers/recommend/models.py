@@ -219,9 +219,15 @@ def als_scores(X: sp.csr_matrix, n_test: int, *, factors: int = 32, regularizati
     _import_implicit()
     from implicit.cpu.als import AlternatingLeastSquares
 
-    model = AlternatingLeastSquares(factors=factors, regularization=regularization, alpha=alpha,
-                                    iterations=iterations, num_threads=1, random_state=seed)
-    model.fit(X.astype(np.float32), show_progress=False)
+    from threadpoolctl import threadpool_limits
+
+    # implicit's own solver runs on one thread; OpenBLAS's pool is limited too, as implicit asks
+    # (else it warns into the report, and a multi-threaded BLAS under a batch of kernels
+    # oversubscribes the cores).
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = AlternatingLeastSquares(factors=factors, regularization=regularization, alpha=alpha,
+                                        iterations=iterations, num_threads=1, random_state=seed)
+        model.fit(X.astype(np.float32), show_progress=False)
     return np.asarray(model.user_factors[:n_test], dtype=np.float64) @ np.asarray(model.item_factors, dtype=np.float64).T
 
 

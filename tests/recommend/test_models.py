@@ -128,3 +128,18 @@ def test_als_is_deterministic_with_a_seed():
     a = models.als_scores(X, 10, factors=4, iterations=5, seed=3)
     b = models.als_scores(X, 10, factors=4, iterations=5, seed=3)
     assert np.array_equal(a, b)
+
+
+def test_als_limits_openblas_to_one_thread_so_nothing_warns_into_a_report(monkeypatch):
+    """implicit warns (into the notebook's stderr) when OpenBLAS has more than one thread; the
+    limit inside ``als_scores`` must hold even when the caller's BLAS pool has two."""
+    import warnings
+
+    import implicit.utils
+    from threadpoolctl import threadpool_limits
+
+    monkeypatch.setattr(implicit.utils, "_checked_blas_config", False)  # implicit warns once per process
+    with threadpool_limits(limits=2, user_api="blas"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        models.als_scores(_random_matrix(seed=8), 10, factors=4, iterations=2, seed=3)
+    assert not [w for w in caught if "OpenBLAS" in str(w.message)]
