@@ -7,7 +7,15 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.tables import KINDS, MISSING, format_pvalue, format_sci, format_sig, format_value, table
+from helpers.tables import (
+    KINDS,
+    MISSING,
+    format_pvalue,
+    format_sci,
+    format_sig,
+    format_value,
+    table,
+)
 
 #: e-notation as Python and pandas write it: 4.7e+11, 1e-09, 1.79e-38, 1.12e8.
 E_NOTATION = re.compile(r"\d[eE][+-]?\d")

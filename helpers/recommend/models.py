@@ -218,7 +218,6 @@ def als_scores(X: sp.csr_matrix, n_test: int, *, factors: int = 32, regularizati
     """
     _import_implicit()
     from implicit.cpu.als import AlternatingLeastSquares
-
     from threadpoolctl import threadpool_limits
 
     # implicit's own solver runs on one thread; OpenBLAS's pool is limited too, as implicit asks
