@@ -28,7 +28,9 @@ def test_pretrend_words_follow_the_test(worlds):
     trend = report_event.pretrend_markdown(worlds["trend"][1])
     assert "No sign that joiners' orders were moving" in clean
     assert "already changing before they joined" in trend and "**not safe**" in trend
-    assert f"p = {worlds['trend'][1].pretrend_p:.3g}" in trend
+    p = worlds["trend"][1].pretrend_p
+    shown = f"{p:.3f}" if p >= 0.001 else None  # 3 decimals, as tables.format_pvalue writes it
+    assert (f"p = {shown}" in trend) if shown else ("×10" in trend and "e-" not in trend)
 
 
 def test_design_table_puts_the_truth_beside_the_designs(worlds):
