@@ -60,7 +60,8 @@ REQUIRED = {  # the keys each notebook's issues name (issues 5-9, 13-16)
                                                        "interval_p90", "peaks_at_policy", "interval_days_low",
                                                        "interval_days_high", "agrees")],
     "06_rfm_segments": ["customers", "repeat_customers", "gini", "share_customers_for_90pct_revenue",
-                        "top_pair.lift", "pairs.significant", "top_pair.p_adjusted"],
+                        "top_pair.lift", "pairs.significant", "top_pair.p_adjusted", "pairs.filter",
+                        "pairs.min_expected", "pairs.null_fdr", "pairs.null_fdr_high", "pairs.null_replicates"],
     "07_recommendations": ["eval.k", "eval.test_customers", "eval.best_model", "eval.best_recall_lift",
                            "eval.best_recall_lift_low", "eval.best_recall_lift_high", "eval.oracle.recall_at_k",
                            "price_band_share", "answer"]

@@ -15,6 +15,9 @@ What is where:
 - :mod:`~helpers.segments.concentration` — Lorenz curve, Gini, top-x% shares, the 5%/90% claim.
 - :mod:`~helpers.segments.groups` — dynamic groups (new, inactive, abandoned cart, loyal, prefers).
 - :mod:`~helpers.segments.baskets` — support, confidence and lift of product pairs.
+- :mod:`~helpers.segments.pairtests` — the pair tests: family filtered on the expected count,
+  exact test given basket size, lift intervals; :mod:`~helpers.segments.swap` — the swap-randomised
+  null (curveball) and the null study that measures the tests' false-discovery rate.
 - :mod:`~helpers.segments.simulate` — the seeded synthetic event log with planted pairs.
 - :mod:`~helpers.segments.validation` — segments on a calibration period against the next period
   and BG/NBD (P(alive), expected purchases).
@@ -54,7 +57,8 @@ _LAZY = {
     'lorenz_curve': 'helpers.segments.concentration',
     'max_conversion_for_claim': 'helpers.segments.concentration',
     'order_lines': 'helpers.segments.baskets',
-    'pair_significance': 'helpers.segments.baskets',
+    'null_study': 'helpers.segments.swap',
+    'pair_significance': 'helpers.segments.pairtests',
     'pairs_vs_truth': 'helpers.segments.baskets',
     'planted_truth': 'helpers.segments.simulate',
     'prepare_transactions': 'helpers.segments.load',
@@ -87,7 +91,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Validation", "rank_agreement", "validate_segments",
-    "add_significance", "benjamini_hochberg", "pair_significance", "significance_counts",
+    "add_significance", "benjamini_hochberg", "null_study", "pair_significance", "significance_counts",
     "CURRENCY", "FREQS", "GROUPS", "SEGMENTS", "SEGMENT_GRID", "EventLog", "Params", "bought_together",
     "concentration_summary", "customer_table", "dynamic_groups", "generate_events", "gini",
     "group_sizes", "load_event_log", "load_transactions", "lorenz_curve",

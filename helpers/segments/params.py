@@ -92,8 +92,12 @@ class Params(NotebookParams):
         0.5, gt=0, le=1, description="prefers a category: share of the shopper's views in one category")
     min_support: float = Field(
         0.01, gt=0, lt=1, description="bought together: minimum share of orders containing the pair")
-    min_pair_orders: int = Field(
-        20, ge=1, description="bought together: fewest orders containing both products for a pair to be tested")
+    min_expected: float = Field(
+        5.0, gt=0, description="bought together: fewest orders expected to hold both products if bought "
+                               "independently (N_A N_B / N) for a pair to be tested")
+    null_replicates: int = Field(
+        40, ge=1, le=2000, description="bought together: swap-randomised logs (no affinity) on which the "
+                                       "false-discovery rate of the pair tests is measured")
     fdr_level: float = Field(
         0.05, gt=0, lt=0.5, description="bought together: Benjamini-Hochberg false-discovery level of the pair tests")
     seed: int = Field(6, ge=0, description="random seed of the generated event log when events_path is empty")

@@ -318,22 +318,28 @@ def group_bullets(sizes: pd.DataFrame, log: EventLog, *, cart_days: int, inactiv
 
 
 def pairs_table(pairs: pd.DataFrame, n: int = 8):
-    """The ``n`` pairs with the highest lift: support, confidence, lift."""
+    """The ``n`` pairs with the highest lift: support, confidence, lift (with its 95% interval when
+    the pairs were tested) and the pair test's p-values."""
     kinds = {"orders_ab": "count", "support_a": "pct", "support_b": "pct", "support_ab": "pct",
-             "confidence_a_to_b": "pct", "confidence_b_to_a": "pct", "lift": "ratio",
-             "p_value": "number", "p_adjusted": "number", "significant": "bool"}
+             "confidence_a_to_b": "pct", "confidence_b_to_a": "pct", "lift": "ratio", "lift_low": "ratio",
+             "lift_high": "ratio", "p_value": "pvalue", "p_adjusted": "pvalue", "significant": "bool"}
     return table(pairs.head(n), {k: v for k, v in kinds.items() if k in pairs.columns},
                  headers={"orders_ab": "orders with both", "support_ab": "support (both)",
                           "confidence_a_to_b": "confidence a → b", "confidence_b_to_a": "confidence b → a",
-                          "p_value": "p (one-sided Fisher)", "p_adjusted": "p adjusted (BH)"},
+                          "lift_low": "lift 95% low", "lift_high": "lift 95% high",
+                          "p_value": "p (exact, given basket size)", "p_adjusted": "p adjusted (BH)"},
                  decimals={"support_a": 2, "support_b": 2, "support_ab": 2},
-                 caption=f"Bought together: the {min(n, len(pairs))} pairs with the highest lift")
+                 caption=f"Bought together: the {min(n, len(pairs))} pairs with the highest lift "
+                         "(p blank: expected in too few orders to be tested)")
 
 
-def record_pairs(pairs: pd.DataFrame, counts: dict[str, int] | None = None) -> None:
+def record_pairs(pairs: pd.DataFrame, counts: dict[str, int] | None = None, null=None) -> None:
     """Record ``top_pair.lift``, ``top_pair.support`` and, with the pair tests, ``top_pair.p_adjusted``
-    (when the top pair was tested), ``pairs.tested``, ``pairs.significant`` and, with planted pairs,
-    ``pairs.planted_significant`` / ``pairs.unplanted_significant``."""
+    (when the top pair was tested), ``pairs.tested``, ``pairs.significant``, ``pairs.filter`` (the
+    statistic the tested family is filtered on), ``pairs.min_expected``, with planted pairs
+    ``pairs.planted_significant`` / ``pairs.unplanted_significant``, and with the null study
+    (:class:`helpers.segments.swap.NullStudy`) ``pairs.null_fdr``, ``pairs.null_fdr_high`` and
+    ``pairs.null_replicates``."""
     record("top_pair.lift", float(pairs["lift"].iloc[0]))
     record("top_pair.support", float(pairs["support_ab"].iloc[0]))
     if "p_adjusted" in pairs.columns and pd.notna(pairs["p_adjusted"].iloc[0]):
@@ -341,6 +347,13 @@ def record_pairs(pairs: pd.DataFrame, counts: dict[str, int] | None = None) -> N
     for name, value in (counts or {}).items():
         if name != "planted":
             record(f"pairs.{name}", int(value))
+    if counts is not None and "filter" in pairs.attrs:
+        record("pairs.filter", str(pairs.attrs["filter"]))
+        record("pairs.min_expected", float(pairs.attrs["min_expected"]))
+    if null is not None:
+        record("pairs.null_fdr", float(null.fdr))
+        record("pairs.null_fdr_high", float(null.fdr_high))
+        record("pairs.null_replicates", int(null.replicates))
 
 
 def pairs_check_text(pairs: pd.DataFrame, truth: pd.DataFrame | None) -> str:
@@ -352,21 +365,30 @@ def pairs_check_text(pairs: pd.DataFrame, truth: pd.DataFrame | None) -> str:
 
 
 def pairs_bullets(pairs: pd.DataFrame, truth: pd.DataFrame | None,
-                  counts: dict[str, int] | None = None) -> Markdown:
-    """Whether the planted pairs are found and declared significant, and the asymmetry of confidence."""
+                  counts: dict[str, int] | None = None, null=None) -> Markdown:
+    """Whether the planted pairs are found and declared significant, what the null study measured
+    (``null``: :class:`helpers.segments.swap.NullStudy`), and the asymmetry of confidence."""
     from helpers.segments.baskets import pairs_vs_truth
 
     lines = []
     if counts is not None:
         attrs = pairs.attrs
-        text = (f"- Of {counts['tested']:,} pairs bought together in at least {attrs.get('min_orders')} "
-                f"orders, {counts['significant']:,} are significant at a false-discovery level of "
-                f"{format_pct(attrs.get('fdr_level', float('nan')))} (one-sided Fisher test, "
-                "Benjamini–Hochberg)")
+        level = format_pct(attrs.get("fdr_level", float("nan")))
+        text = (f"- Of {counts['tested']:,} pairs expected in at least {attrs.get('min_expected'):g} orders "
+                f"if bought independently, {counts['significant']:,} are significant at a false-discovery "
+                f"level of {level} (exact test given basket size, Benjamini–Hochberg)")
         if "planted_significant" in counts:
             text += (f": {counts['planted_significant']} of the {counts['planted']} planted pairs and "
                      f"{counts['unplanted_significant']} unplanted pair(s)")
         lines.append(text + ".")
+    if null is not None:
+        lines.append(f"- On {null.replicates} copies of this log with the pairs' affinity removed "
+                     "(products swapped between orders, every basket size and product count kept), the "
+                     f"tests found a pair in {round(null.fdr * null.replicates)} of {null.replicates} copies "
+                     f"({format_pct(null.fdr)}) — the false-discovery rate "
+                     f"when nothing is bought together, nominal {format_pct(null.fdr_level)}; 95% upper bound "
+                     f"{format_pct(null.fdr_high)} (Clopper–Pearson; more copies with `null_replicates` "
+                     "tighten it).")
     if truth is not None:
         found = pairs_vs_truth(pairs, truth)
         lines.append(f"- The planted pairs rank {found['rank'].tolist()} by lift (0 = below `min_support`); "

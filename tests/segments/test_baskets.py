@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from helpers import contracts
-from helpers.segments import baskets
+from helpers.segments import baskets, pairtests
 from helpers.segments.schemas import EVENTS, PLANTED_PAIRS
 
 
@@ -52,7 +52,7 @@ def test_benjamini_hochberg_matches_statsmodels_and_by_hand():
     np.testing.assert_allclose(baskets.benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1])
 
 
-def test_pair_significance_is_the_one_sided_fisher_test():
+def test_fisher_count_filtered_is_the_one_sided_fisher_test():
     from scipy.stats import fisher_exact
 
     # 10 orders: x in 5, y in 4, both in 3; z in 3, with x once; w alone in o5 and o6
@@ -66,20 +66,20 @@ def test_pair_significance_is_the_one_sided_fisher_test():
     for i in (4, 8, 9):
         orders[f"o{i}"].add("z")
     lines = pd.DataFrame([(o, p) for o, ps in orders.items() for p in sorted(ps)], columns=["order_id", "product_id"])
-    out = baskets.pair_significance(lines, min_orders=1, fdr_level=0.5).set_index(["product_a", "product_b"])
+    out = baskets.fisher_count_filtered(lines, min_orders=1, fdr_level=0.5).set_index(["product_a", "product_b"])
     # x, y: table [[3, 2], [1, 4]] -> Fisher one-sided (greater)
     expected = fisher_exact([[3, 2], [1, 4]], alternative="greater")[1]
     assert out.loc[("x", "y"), "p_value"] == pytest.approx(expected)
     assert out.loc[("x", "z"), "p_value"] == pytest.approx(fisher_exact([[1, 4], [2, 3]], alternative="greater")[1])
     assert out.attrs["tested"] == 2  # y and z never together: not a pair
-    assert len(baskets.pair_significance(lines, min_orders=2)) == 1  # x, z (1 order) left out
+    assert len(baskets.fisher_count_filtered(lines, min_orders=2)) == 1  # x, z (1 order) left out
 
 
 @pytest.mark.parametrize("kwargs, match", [({"min_orders": 0}, "min_orders = 0"),
                                            ({"fdr_level": 1.0}, r"fdr_level = 1.0 must be in \(0, 1\)")])
-def test_pair_significance_bad(kwargs, match):
+def test_fisher_count_filtered_bad(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        baskets.pair_significance(pd.DataFrame({"order_id": ["o"], "product_id": ["x"]}), **kwargs)
+        baskets.fisher_count_filtered(pd.DataFrame({"order_id": ["o"], "product_id": ["x"]}), **kwargs)
 
 
 def test_shipped_log_all_planted_pairs_significant_and_no_other():
@@ -88,8 +88,8 @@ def test_shipped_log_all_planted_pairs_significant_and_no_other():
     events = contracts.load_csv("data/synthetic/segments_events.csv", EVENTS)
     truth = contracts.load_csv("data/synthetic/segments_planted_pairs.csv", PLANTED_PAIRS)
     p = Params.build({})
-    tested = baskets.pair_significance(baskets.order_lines(events), min_orders=p.min_pair_orders,
-                                       fdr_level=p.fdr_level)
+    tested = pairtests.pair_significance(baskets.order_lines(events), min_expected=p.min_expected,
+                                         fdr_level=p.fdr_level)
     counts = baskets.significance_counts(tested, truth)
     assert counts["planted_significant"] == 3 and counts["unplanted_significant"] == 0
     assert counts["tested"] > 50  # a real family of tests, not just the planted pairs
@@ -104,7 +104,7 @@ def test_pair_tests_over_many_generated_logs_find_the_planted_pairs_and_few_othe
     fdp, found = [], []
     for seed in range(20, 30):
         events = simulate.generate_events(seed)
-        tested = baskets.pair_significance(baskets.order_lines(events), min_orders=20, fdr_level=0.05)
+        tested = pairtests.pair_significance(baskets.order_lines(events), min_expected=5.0, fdr_level=0.05)
         counts = baskets.significance_counts(tested, simulate.planted_truth(seed=seed))
         found.append(counts["planted_significant"])
         fdp.append(counts["unplanted_significant"] / max(counts["significant"], 1))

@@ -179,7 +179,7 @@ def test_generator_basket_heterogeneity_breaks_the_unstratified_test():
     # of "pairs" where there are none (7, 38 and 22 on these seeds), and the stratified test none
     for seed in range(3):
         lines = null_log(seed)
-        old = baskets.pair_significance(lines, min_orders=20)
+        old = baskets.fisher_count_filtered(lines, min_orders=20)
         assert old["significant"].sum() >= 5
         assert pairtests.pair_significance(lines)["significant"].sum() == 0
 

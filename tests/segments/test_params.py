@@ -58,7 +58,8 @@ def test_bad_values_are_refused_naming_the_parameter(values, match):
     ({"calibration_end": "1997-9-30"}, r"'calibration_end'.*not an ISO date"),
     ({"holdout_end": "1998-02-30"}, r"'holdout_end'.*not a valid calendar date"),
     ({"calibration_end": "1997-09-30", "holdout_end": "1997-09-30"}, r"holdout_end = .* must be after calibration_end"),
-    ({"min_pair_orders": 0}, r"'min_pair_orders' = 0 is not allowed"),
+    ({"min_expected": 0}, r"'min_expected' = 0.0 is not allowed"),
+    ({"null_replicates": 0}, r"'null_replicates' = 0 is not allowed"),
     ({"fdr_level": 0.0}, r"'fdr_level' = 0.0 is not allowed"),
     ({"fdr_level": 0.5}, r"'fdr_level' = 0.5 is not allowed"),
 ])

@@ -126,3 +126,24 @@ def test_record_pairs_with_significance():
     got = results.recorded()
     assert got["top_pair.p_adjusted"] == 1e-9 and got["pairs.significant"] == 3
     assert got["pairs.unplanted_significant"] == 0 and "pairs.planted" not in got
+
+
+def test_record_pairs_and_bullets_carry_the_filter_and_the_null_study():
+    from helpers.segments.swap import NullStudy
+
+    pairs = pd.DataFrame({"product_a": ["a"], "product_b": ["b"], "lift": [2.5], "support_ab": [0.04],
+                          "confidence_a_to_b": [0.5], "confidence_b_to_a": [0.25], "p_adjusted": [1e-9]})
+    pairs.attrs.update({"filter": "expected_count", "min_expected": 5.0, "fdr_level": 0.05, "orders": 100})
+    # 2 of 40 null logs with a discovery: FDR 5.0%; bound = Beta(3, 38) 95% quantile
+    from scipy.stats import beta
+    null = NullStudy(replicates=40, seed=6, fdr=0.05, fdr_high=float(beta.ppf(0.95, 3, 38)),
+                     mean_discoveries=0.05, fdr_level=0.05, min_expected=5.0)
+    counts = {"tested": 700, "significant": 3}
+    report.record_pairs(pairs, counts, null)
+    got = results.recorded()
+    assert got["pairs.filter"] == "expected_count" and got["pairs.min_expected"] == 5.0
+    assert got["pairs.null_fdr"] == 0.05 and got["pairs.null_replicates"] == 40
+    assert got["pairs.null_fdr_high"] == pytest.approx(0.1492, abs=5e-4)  # scipy beta.ppf(0.95, 3, 38)
+    text = report.pairs_bullets(pairs, None, counts, null).data
+    assert "Of 700 pairs expected in at least 5 orders" in text and "exact test given basket size" in text
+    assert "On 40 copies" in text and "a pair in 2 of 40 copies (5.0%)" in text and "upper bound 14.9%" in text

@@ -108,7 +108,7 @@ def test_null_study_counts_and_bound_by_hand():
 
 def test_null_study_sees_a_test_that_ignores_basket_size():
     # the study can fail: on swap-randomised copies (sizes kept) the unstratified Fisher test of
-    # baskets.pair_significance, run on the same matrices, finds pairs in most logs
+    # baskets.fisher_count_filtered, run on the same matrices, finds pairs in most logs
     from scipy.stats import hypergeom
 
     from helpers.segments.baskets import benjamini_hochberg
