@@ -19,6 +19,7 @@ from a column of each row (``currency_column``), for tables that mix currencies.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -323,4 +324,14 @@ def table(df: pd.DataFrame, kinds: Mapping[str, str] | None = None, *, currency:
         styler = styler.hide(axis="index")
     if caption:
         styler = styler.set_caption(caption)
-    return styler.set_table_attributes('class="report-table"')
+    return styler.set_uuid(_table_id(shown, caption, kinds)).set_table_attributes('class="report-table"')
+
+
+_ID_LETTERS = "abcdfghjkmnpqrstuvwxyz"  # no digits, no 'e': an id can never read as 9e3
+
+
+def _table_id(shown: pd.DataFrame, caption: str | None, kinds: Mapping[str, str]) -> str:
+    """A table id from its content: the same table renders byte-identically (pandas' default id is
+    random, so every re-run changed the report and an id such as ``a9e39`` looked like e-notation)."""
+    digest = hashlib.sha256(f"{caption!r}|{sorted(kinds.items())!r}|".encode() + shown.to_csv().encode()).digest()
+    return "".join(_ID_LETTERS[b % len(_ID_LETTERS)] for b in digest[:10])
