@@ -51,7 +51,9 @@ REQUIRED = {  # the keys each notebook's issues name (issues 5-9, 13-16)
                             "event_study.rate_ratio", "event_study.rate_ratio_low", "event_study.rate_ratio_high",
                             "event_study.pretrend_p", "spend_ratio", "value_per_member_month_low",
                             "value_per_member_month_high", "clv.holdout.predicted_repeat",
-                            "clv.holdout.actual_repeat"],
+                            "clv.holdout.actual_repeat", "robust.rate_ratio", "robust.rate_ratio_low",
+                            "robust.rate_ratio_high", "robust.spend_ratio", "robust.estimator",
+                            "sensitivity.conclusion", "sensitivity.max_pre_step"],
     "05_crm_cadence": [f"weekday_share.{d}" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")]
                       + ["hour_share.12_14", "quiet_hours_violations", "quiet_hours_violations.lms",
                          "mean_discount_rate", "share_rate_above_margin", "w_pattern_share", "purchases_per_month",
@@ -74,7 +76,7 @@ REQUIRED = {  # the keys each notebook's issues name (issues 5-9, 13-16)
 REQUIRED_PREFIXES = {
     "01_revenue_mix": ["amazon.", "coupang_corp."],  # Coupang Inc (coupang.*) is in the segments and 9M runs
     "03_promotion_quota": ["quota.", "response."],
-    "04_membership_value": ["event_study.lead.", "event_study.lag."],
+    "04_membership_value": ["event_study.lead.", "event_study.lag.", "robust.by_cohort."],
     "05_crm_cadence": ["interval_days.", "stage."],
     "06_rfm_segments": ["top_share.", "segment."],
 }

@@ -79,13 +79,14 @@ def pretrend_markdown(study: EventStudy) -> str:
             f"χ² = {study.pretrend_stat:.1f}, p = {format_pvalue(study.pretrend_p, exact=True)}")
     if study.flags_pretrend():
         verdict = (f"**Joiners' {study.outcome} were already changing before they joined** "
-                   f"({test} < {alpha:.2g}): the estimate is **not safe** — customers may join "
-                   "because their demand is rising, or react before joining (try "
-                   "`anticipation_months`).")
+                   f"({test} < {alpha:.2g}): customers may join because their demand is rising, "
+                   "or react before joining (try `anticipation_months`). The sensitivity below "
+                   "says how large such a drift would have to be to overturn the robust estimate.")
     else:
         verdict = (f"No sign that joiners' {study.outcome} were moving before they joined ({test} "
                    f"≥ {alpha:.2g}); the test has power only against changes that start inside "
-                   "the lead window.")
+                   "the lead window, and passing it is no guarantee (Roth 2022): the sensitivity "
+                   "below does not depend on it.")
     return (f"- {verdict}\n- Summary: **{study.rate_ratio:.2f}x** ({study.conf_level:.0%} CI "
             f"{study.low:.2f}–{study.high:.2f}), the {study.aggregation}; "
             f"{study.n_customers:,} customers with orders, {study.n_obs:,} customer-months.")
@@ -119,18 +120,18 @@ def design_bullets(study: EventStudy, data: PanelData) -> str:
     """Whether the event study covers the truth or flags the run (synthetic), in words."""
     truth = true_aggregate(study, data)
     if truth is None:
-        return ("- Your panel has no known truth: trust the event-study summary only when the "
-                "pre-trend test does not flag it.")
+        return ("- Your panel has no known truth: read the robust estimate with its sensitivity "
+                "statement; the event study's leads measure the pre-period drift it is scaled by.")
     covers = study.covers(truth)
     flag = study.flags_pretrend()
     if covers:
-        text = "its interval **covers** the planted effect"
+        text = "**covers** the planted effect"
     elif flag:
-        text = "its interval misses the planted effect, **but the pre-trend test warns**"
+        text = "misses the planted effect, **but the pre-trend test warns**"
     else:
-        text = "its interval **misses** the planted effect and the pre-trend test does not warn"
-    return (f"- Planted effect, aggregated like the summary: **{truth:.2f}x**; the event study "
-            f"{text}.")
+        text = "**misses** the planted effect and the pre-trend test does not warn"
+    return (f"- Planted effect, aggregated like the event study's summary: **{truth:.2f}x**; "
+            f"the event study's interval {text}.")
 
 
 def value_view(value: ValueInterval) -> Any:

@@ -257,3 +257,76 @@ def robust_effect(panel: pd.DataFrame, outcome: str = "orders", *, join_month: J
                         event_weights=ev_w / ev_w.sum(), conf_level=conf_level,
                         first_post=int(lay["first_post"]), n_cells=n_cells,
                         n_customers=fit.n_used, n_obs=n_rows)
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """How far parallel trends may break before the conclusion turns (Rambachan & Roth 2023 style).
+
+    ``breakdown`` is :math:`\\bar M^*`: the conclusion holds while every post-period step of the
+    trend violation is at most :math:`\\bar M^*` times the largest pre-period step
+    ``max_pre_step`` (log points per month, from the event study's leads). ``conclusion`` is the
+    sign the interval shows (``"effect > 1"``, ``"effect < 1"``, or ``"none"`` when the interval
+    covers 1, then ``breakdown`` is 0).
+    """
+
+    breakdown: float
+    max_pre_step: float
+    horizon: float  # sum_k w_k (k - reference): months of drift the aggregate accumulates
+    conclusion: str
+
+
+def breakdown_relative_magnitude(study, effect: RobustEffect) -> Sensitivity:
+    """The relative magnitude :math:`\\bar M^*` of a parallel-trends violation that overturns the effect.
+
+    Parameters
+    ----------
+    study : EventStudy
+        The leads-and-lags diagnostic (:func:`helpers.membership.event_study.event_study`): its
+        lead terms measure how joiners' trend moved before joining.
+    effect : RobustEffect
+        The estimate whose conclusion is tested.
+
+    Returns
+    -------
+    Sensitivity
+
+    Notes
+    -----
+    Relative magnitudes (Rambachan & Roth 2023, :math:`\\Delta^{RM}(\\bar M)`): with the violation
+    :math:`\\delta_r = 0` at the reference month :math:`r` and
+    :math:`|\\delta_{t+1} - \\delta_t| \\le \\bar M\\,\\Delta`, :math:`\\Delta = \\max_{s < r}
+    |\\hat\\beta_{s+1} - \\hat\\beta_s|` (the largest monthly step among the leads), the bias of the
+    log aggregate :math:`\\sum_k w_k \\log\\rho_k` is at most :math:`\\bar M \\Delta \\sum_k w_k (k - r)`
+    (:math:`w_k` = ``effect.event_weights``). The conclusion "effect > 1" survives while the lower
+    bound stays above 1 after that bias:
+    :math:`\\bar M^* = \\log(\\text{low}) / (\\Delta \\sum_k w_k (k - r))`. Simplifications: the
+    interval is shifted by the worst-case bias (conservative) and :math:`\\Delta` is the estimate,
+    not a bound on it; the robust estimator's controls are all untreated months, not month
+    :math:`r` alone.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> study = SimpleNamespace(reference=-1, terms=pd.DataFrame({"log": [-0.02, 0.01, 0.05]},
+    ...                                                           index=[-3, -2, 0]))
+    >>> eff = SimpleNamespace(low=float(np.exp(0.15)), high=3.0,
+    ...                       event_weights=pd.Series([0.5, 0.5], index=[1, 2]))
+    >>> s = breakdown_relative_magnitude(study, eff)  # steps 0.03, 0.01; horizon 0.5*2 + 0.5*3
+    >>> round(s.max_pre_step, 6), s.horizon, round(s.breakdown, 6), s.conclusion
+    (0.03, 2.5, 2.0, 'effect > 1')
+    """
+    terms = study.terms
+    pre = terms.loc[terms.index < study.reference, "log"].astype(float)
+    path = pd.concat([pre, pd.Series([0.0], index=[study.reference])]).sort_index()
+    step = float(np.abs(np.diff(path.to_numpy())).max()) if len(path) > 1 else float("nan")
+    w = effect.event_weights
+    horizon = float((w.to_numpy() * (w.index.to_numpy() - study.reference)).sum())
+    if effect.low > 1:
+        conclusion, margin = "effect > 1", float(np.log(effect.low))
+    elif effect.high < 1:
+        conclusion, margin = "effect < 1", float(-np.log(effect.high))
+    else:
+        return Sensitivity(0.0, step, horizon, "none")
+    breakdown = float("inf") if step == 0 else margin / (step * horizon)
+    return Sensitivity(breakdown, step, horizon, conclusion)

@@ -27,7 +27,8 @@ def test_pretrend_words_follow_the_test(worlds):
     clean = report_event.pretrend_markdown(worlds["clean"][1])
     trend = report_event.pretrend_markdown(worlds["trend"][1])
     assert "No sign that joiners' orders were moving" in clean
-    assert "already changing before they joined" in trend and "**not safe**" in trend
+    assert "already changing before they joined" in trend and "sensitivity below" in trend
+    assert "not safe" not in trend  # no pass/fail gate on a pre-test (Roth 2022)
     p = worlds["trend"][1].pretrend_p
     shown = f"{p:.3f}" if p >= 0.001 else None  # 3 decimals, as tables.format_pvalue writes it
     assert (f"p = {shown}" in trend) if shown else ("×10" in trend and "e-" not in trend)
