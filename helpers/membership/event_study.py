@@ -162,10 +162,6 @@ class EventStudy:
         """True when the lead test rejects "no pre-trend" at level ``1 - conf_level``."""
         return bool(self.pretrend_p < 1 - self.conf_level)
 
-    def aggregate_draws(self, beta_draws: np.ndarray) -> np.ndarray:
-        """The aggregate ratio for each row of coefficient draws."""
-        return np.exp(beta_draws @ self.weights)
-
 
 def design(panel: pd.DataFrame, *, leads: int, lags: int, join_month: JoinMonth = "own",
            anticipation: int = 0) -> tuple[pd.DataFrame, np.ndarray, list[int], list[str], np.ndarray]:

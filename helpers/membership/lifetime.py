@@ -199,6 +199,34 @@ def fit_cdnow(path: str, calibration_end: str) -> CdnowCheck:
     return CdnowCheck(summary, bg, gg, cdnow_check_table(bg, gg), transactions)
 
 
+def gg_independence_corr(summary: pd.DataFrame) -> float:
+    """Pearson correlation of frequency and mean spend among repeat buyers: Gamma-Gamma assumes
+    it is about 0 (Fader & Hardie 2013 check it on CDNOW: 0.11).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"frequency": [0, 1, 2, 3], "monetary_value": [0.0, 10.0, 20.0, 30.0]})
+    >>> gg_independence_corr(s)
+    1.0
+    """
+    repeat = summary[summary["frequency"] > 0]
+    return float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
+
+
+def bgnbd_degenerate(fit: clv.ModelFit, threshold: float = 1e-3) -> bool:
+    """True when the BG/NBD finds (almost) no dropout: mean dropout probability per purchase
+    :math:`a / (a + b)` below ``threshold`` — the model has reduced to an NBD that never churns.
+
+    Examples
+    --------
+    >>> f = clv.ModelFit("BG/NBD", {"r": 1.0, "alpha": 1.0, "a": 0.0002, "b": 2277.0}, 0.0, 1, 1, True, "")
+    >>> bgnbd_degenerate(f)
+    True
+    """
+    a, b = fit.params["a"], fit.params["b"]
+    return bool(a / (a + b) < threshold)
+
+
 @dataclass(frozen=True)
 class PanelLifetime:
     """BG/NBD + Gamma-Gamma CLV of each panel customer with purchases, and members vs others."""

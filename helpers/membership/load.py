@@ -28,7 +28,7 @@ SIMULATION_PARAMS = ("n_customers", "n_months", "min_pre_months", "mean_orders_p
                      "propensity_shape", "member_share", "selection_strength", "true_rate_ratio",
                      "true_basket_ratio", "basket_krw", "tenure_basket_growth", "pre_join_spike",
                      "join_month_boost", "joiner_trend", "tenure_effect_growth", "cancel_rate",
-                     "seed")
+                     "cohort_effect_slope", "calendar_trend", "seasonality", "seed")
 
 
 def _who(customer_id: object) -> str:
@@ -165,7 +165,9 @@ class PanelData:
     true_rate_ratio: float | None
     source: str
     #: the planted effect on orders by months of membership (synthetic data only)
-    ratio_at_tenure: Callable[[int], float] | None = None
+    ratio_at_tenure: Callable[..., float] | None = None  # (k) or (k, cohort 'yyyy-mm')
+    #: the planted retention at each monthly renewal, 1 - cancel_rate (synthetic data only)
+    true_retention: float | None = None
 
 
 def load_or_simulate(params: Params) -> PanelData:
@@ -200,4 +202,5 @@ def load_or_simulate(params: Params) -> PanelData:
     return PanelData(check_panel(raw, source="simulate_panel"), synthetic=True,
                      true_rate_ratio=float(params.true_rate_ratio),
                      source="helpers.membership.simulate.simulate_panel (synthetic)",
-                     ratio_at_tenure=raw.attrs["ratio_at_tenure"])
+                     ratio_at_tenure=raw.attrs["ratio_at_tenure"],
+                     true_retention=1.0 - float(params.cancel_rate))

@@ -67,8 +67,18 @@ class Params(NotebookParams):
         0.0, ge=-0.2, le=0.2, description="synthetic: growth of the effect on orders per month of "
                                           "membership, share (0 means a constant effect)")
     cancel_rate: float = Field(
-        0.0, ge=0, lt=1, description="synthetic: monthly probability that a member cancels "
-                                     "(0 means no cancellations)")
+        0.04, ge=0, lt=1, description="synthetic: probability that a member cancels at each "
+                                      "monthly renewal (0 means no cancellations)")
+    cohort_effect_slope: float = Field(
+        0.0, ge=-0.2, le=0.2, description="synthetic: fall of the log effect on orders per month a "
+                                          "cohort joins later (selection on gains; 0 means every "
+                                          "cohort gains the same)")
+    calendar_trend: float = Field(
+        0.0, ge=-0.1, le=0.1, description="synthetic: everyone's order growth per calendar month, "
+                                          "share (0 means none)")
+    seasonality: float = Field(
+        0.0, ge=0, le=0.9, description="synthetic: amplitude of everyone's yearly order cycle, "
+                                       "share (0 means none)")
     event_leads: int = Field(5, ge=2, le=60, description="event study: months before joining with "
                                                          "their own term (earlier ones binned)")
     event_lags: int = Field(12, ge=1, le=119, description="event study: months of membership with "

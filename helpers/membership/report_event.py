@@ -185,9 +185,10 @@ def value_bullets(value: ValueInterval, orders_only: MemberValue) -> str:
     ])
 
 
-def event_results(orders: EventStudy, spend: EventStudy, value: ValueInterval, data: PanelData,
+def event_results(orders: EventStudy, value: ValueInterval, data: PanelData,
                   orders_only: MemberValue) -> dict[str, Any]:
-    """The keys of issue 15: event study, spend ratio, value and break-even fee with intervals."""
+    """The event study's keys (issue 15) and the value's: spend ratio, value and break-even fee
+    with intervals (from the robust effects, issue 26)."""
     out: dict[str, Any] = {
         "event_study.rate_ratio": orders.rate_ratio,
         "event_study.rate_ratio_low": orders.low,

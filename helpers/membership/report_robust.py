@@ -23,21 +23,26 @@ from helpers.tables import table
 
 
 def robust_truth(effect: RobustEffect, data: PanelData) -> float | None:
-    """The planted effect on orders as a ratio of totals: :math:`\\sum_k w_k\\,\\rho(k)` with the
-    estimate's counterfactual weights :math:`w_k` (synthetic data only).
+    """The planted effect on orders as a ratio of totals: :math:`\\sum_{g,k} w_{gk}\\,\\rho_g(k)`
+    with the estimate's counterfactual weights :math:`w_{gk}` of each (join cohort, months since
+    joining) cell (synthetic data only).
 
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> eff = SimpleNamespace(event_weights=pd.Series([0.75, 0.25], index=[1, 2]))
-    >>> data = SimpleNamespace(ratio_at_tenure=lambda k: 2.0 * 1.5 ** (k - 1))
-    >>> robust_truth(eff, data)  # 0.75 * 2 + 0.25 * 3
-    2.25
+    >>> cells = pd.Series([0.5, 0.25, 0.25], index=pd.MultiIndex.from_tuples(
+    ...     [("2024-07", 1), ("2024-07", 2), ("2024-08", 1)], names=["cohort", "event_time"]))
+    >>> eff = SimpleNamespace(cell_weights=cells)
+    >>> rho = {"2024-07": 2.0, "2024-08": 4.0}
+    >>> data = SimpleNamespace(ratio_at_tenure=lambda k, cohort: rho[cohort] * 1.5 ** (k - 1))
+    >>> robust_truth(eff, data)  # 0.5 * 2 + 0.25 * 3 + 0.25 * 4
+    2.75
     """
     if data.ratio_at_tenure is None:
         return None
-    w = effect.event_weights
-    return float(sum(float(w[k]) * data.ratio_at_tenure(int(k)) for k in w.index))
+    w = effect.cell_weights
+    return float(sum(float(share) * data.ratio_at_tenure(int(k), cohort)
+                     for (cohort, k), share in w.items()))
 
 
 def robust_markdown(orders: RobustEffect, spend: RobustEffect, study: EventStudy,
@@ -50,7 +55,7 @@ def robust_markdown(orders: RobustEffect, spend: RobustEffect, study: EventStudy
              f"in the same member months without membership, a ratio of totals over "
              f"{int(orders.by_event['member_months'].sum()):,} member-months from month "
              f"{orders.first_post} of membership on."]
-    coh = orders.by_cohort
+    coh = orders.by_cohort[orders.by_cohort["ratio"] > 0]  # cohorts without orders have no ratio
     lo, hi = coh["ratio"].idxmin(), coh["ratio"].idxmax()
     lines.append(f"- Each join cohort has its own effect ({orders.n_cells:,} cohort × month cells): "
                  f"from {coh.loc[lo, 'ratio']:.2f}x ({lo}) to {coh.loc[hi, 'ratio']:.2f}x ({hi}) over "
@@ -84,11 +89,26 @@ def sensitivity_sentence(s: Sensitivity) -> str:
             "for this, not as a gate (Roth 2022).")
 
 
-def cohort_view(effect: RobustEffect) -> Any:
-    """The effect by join cohort, formatted."""
-    t = effect.by_cohort.reset_index()
-    return table(t, {"cohort": "text", "member_months": "count", "ratio": "ratio", "low": "ratio",
-                     "high": "ratio"},
+def cohort_truth(effect: RobustEffect, data: PanelData) -> pd.Series | None:
+    """The planted effect on orders by join cohort, each a ratio of totals over its own cells."""
+    if data.ratio_at_tenure is None:
+        return None
+    w = effect.cell_weights
+    rho = pd.Series([data.ratio_at_tenure(int(k), c) for c, k in w.index], index=w.index)
+    return (w * rho).groupby(level="cohort").sum() / w.groupby(level="cohort").sum()
+
+
+def cohort_view(effect: RobustEffect, data: PanelData) -> Any:
+    """The effect by join cohort, formatted; with the planted effect beside it on synthetic data."""
+    t = effect.by_cohort.copy()
+    kinds = {"cohort": "text", "member_months": "count", "ratio": "ratio", "low": "ratio",
+             "high": "ratio"}
+    truth = cohort_truth(effect, data) if effect.outcome == "orders" else None
+    if truth is not None:
+        t["planted"] = truth.reindex(t.index)
+        t["covers"] = (t["low"] <= t["planted"]) & (t["planted"] <= t["high"])
+        kinds |= {"planted": "ratio", "covers": "bool"}
+    return table(t.reset_index(), kinds,
                  headers={"member_months": "member-months", "ratio": f"{effect.outcome} ratio"},
                  caption=f"Robust effect on {effect.outcome} by join cohort (ratio of totals, "
                          f"{effect.conf_level:.0%} intervals)", index=False)

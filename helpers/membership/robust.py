@@ -45,6 +45,9 @@ class RobustEffect:
     by_cohort: pd.DataFrame  # index cohort ("yyyy-mm"): member_months, ratio, low, high
     log_draws: np.ndarray  # bootstrap draws of the overall log ratio
     event_weights: pd.Series  # share of the counterfactual total at each event time
+    cell_weights: pd.Series  # share of the counterfactual total in each (cohort, event time) cell
+    customer_totals: np.ndarray  # outcome summed over each customer's aggregated member months
+    customer_months: np.ndarray  # aggregated member months per customer (factorize order)
     conf_level: float
     first_post: int
     n_cells: int
@@ -55,6 +58,11 @@ class RobustEffect:
     def covers(self, value: float) -> bool:
         """True if ``value`` lies inside the overall interval."""
         return self.low <= value <= self.high
+
+
+def _cohort_labels(codes) -> list[str]:
+    """Month codes (year * 12 + month - 1) as 'yyyy-mm' labels."""
+    return [f"{int(c) // 12}-{int(c) % 12 + 1:02d}" for c in codes]
 
 
 def customer_weights(panel: pd.DataFrame, n_boot: int, seed: int) -> np.ndarray:
@@ -229,32 +237,46 @@ def robust_effect(panel: pd.DataFrame, outcome: str = "orders", *, join_month: J
     def summarise(name: str) -> tuple[pd.DataFrame, np.ndarray]:
         ind = indicators[name]
         num, den = ya @ ind.to_numpy(), m0 @ ind.to_numpy()
-        log = np.log(num / den)
-        draws = np.log(np.vstack(num_d[name]) / np.vstack(den_d[name]))
-        se = draws.std(axis=0, ddof=1)
+        # a group without any outcome (a small panel's late cohort) has ratio 0 and no interval
+        seen = num > 0
+        log = np.full(len(num), -np.inf)
+        log[seen] = np.log(num[seen] / den[seen])
+        draws = np.full((xi.shape[0], len(num)), np.nan)
+        draws[:, seen] = np.log(np.vstack(num_d[name])[:, seen] / np.vstack(den_d[name])[:, seen])
+        se = np.full(len(num), np.nan)
+        se[seen] = draws[:, seen].std(axis=0, ddof=1)
         out = pd.DataFrame({"member_months": ind.sum().to_numpy().astype(int),
                             "ratio": np.exp(log), "low": np.exp(log - z * se),
                             "high": np.exp(log + z * se)}, index=ind.columns)
-        return out, (draws - log) / se
+        out.loc[~seen, ["low", "high"]] = np.nan
+        return out, (draws[:, seen] - log[seen]) / se[seen]
 
     by_event, t_draws = summarise("event")
     crit = float(np.quantile(np.abs(t_draws).max(axis=1), conf_level))
-    spread = np.log(by_event["high"] / by_event["ratio"]) * crit / z
+    with np.errstate(divide="ignore", invalid="ignore"):  # groups without outcome: no band
+        spread = np.log(by_event["high"] / by_event["ratio"]) * crit / z
     by_event["band_low"] = by_event["ratio"] * np.exp(-spread)
     by_event["band_high"] = by_event["ratio"] * np.exp(spread)
     by_event.index.name = "event_time"
     by_cohort, _ = summarise("cohort")
-    by_cohort.index = [f"{c // 12}-{c % 12 + 1:02d}" for c in by_cohort.index]
+    by_cohort.index = _cohort_labels(by_cohort.index)
     by_cohort.index.name = "cohort"
     log_all = float(np.log(ya.sum() / m0.sum()))
     draws_all = np.log(np.concatenate(num_d["all"]) / np.concatenate(den_d["all"]))
     se_all = float(draws_all.std(ddof=1))
     ev_w = pd.Series(m0, index=groups["event"]).groupby(level=0).sum()
+    cell_w = pd.Series(m0).groupby([groups["cohort"], groups["event"]]).sum()
+    cell_w.index = pd.MultiIndex.from_arrays(
+        [_cohort_labels(cell_w.index.get_level_values(0)), cell_w.index.get_level_values(1)],
+        names=["cohort", "event_time"])
     return RobustEffect(outcome=outcome, rate_ratio=float(np.exp(log_all)),
                         low=float(np.exp(log_all - z * se_all)),
                         high=float(np.exp(log_all + z * se_all)), by_event=by_event,
                         by_cohort=by_cohort, log_draws=draws_all,
-                        event_weights=ev_w / ev_w.sum(), conf_level=conf_level,
+                        event_weights=ev_w / ev_w.sum(), cell_weights=cell_w / cell_w.sum(),
+                        customer_totals=np.bincount(a_code, weights=ya, minlength=n_c),
+                        customer_months=np.bincount(a_code, minlength=n_c).astype(float),
+                        conf_level=conf_level,
                         first_post=int(lay["first_post"]), n_cells=n_cells,
                         n_customers=fit.n_used, n_obs=n_rows)
 

@@ -6,7 +6,7 @@ show which estimate recovers the truth. Estimators never import this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,20 +20,40 @@ PANEL_START = "2024-01-01"
 
 @dataclass(frozen=True)
 class RatioAtTenure:
-    """The planted effect on orders at ``k`` months of membership: rho (1 + g)^min(k, cap).
+    """The planted effect on orders at ``k`` months of membership: rho (1 + g)^min(k, cap),
+    times ``exp(cohort_log_shift[c])`` for join cohort ``c`` ('yyyy-mm') when cohorts differ.
+
+    Without a cohort, a cohort-heterogeneous effect at tenure ``k`` is the geometric mean over the
+    cohorts observed at that tenure, weighted by their joiners (what one common lag term targets,
+    approximately).
 
     Examples
     --------
     >>> RatioAtTenure(2.0, 0.5, 1)(3)
     3.0
+    >>> r = RatioAtTenure(2.0, 0.0, 24, {"2024-07": 0.1, "2024-08": -0.1}, {"2024-07": 3, "2024-08": 1},
+    ...                   {"2024-07": 5, "2024-08": 4})
+    >>> round(r(1, "2024-08"), 4), round(r(2), 4), round(r(5), 4)  # 2e^-0.1; 2e^((0.3-0.1)/4); 2e^0.1
+    (1.8097, 2.1025, 2.2103)
     """
 
     ratio: float
     growth: float
     cap: int
+    cohort_log_shift: dict[str, float] = field(default_factory=dict)
+    cohort_joiners: dict[str, int] = field(default_factory=dict)
+    cohort_last_tenure: dict[str, int] = field(default_factory=dict)
 
-    def __call__(self, k: int) -> float:
-        return self.ratio * (1 + self.growth) ** min(k, self.cap)
+    def __call__(self, k: int, cohort: str | None = None) -> float:
+        base = self.ratio * (1 + self.growth) ** min(k, self.cap)
+        if not self.cohort_log_shift:
+            return base
+        if cohort is not None:
+            return base * float(np.exp(self.cohort_log_shift[cohort]))
+        seen = [c for c, last in self.cohort_last_tenure.items() if last >= k]
+        n = np.array([self.cohort_joiners[c] for c in seen], dtype=float)
+        shift = np.array([self.cohort_log_shift[c] for c in seen])
+        return base * float(np.exp((n * shift).sum() / n.sum())) if len(seen) else base
 
 
 def join_intercept(log_propensity: np.ndarray, selection_strength: float, member_share: float) -> float:
@@ -64,7 +84,9 @@ def simulate_panel(*, n_customers: int = 4000, n_months: int = 24, min_pre_month
                    pre_join_spike: float = 1.0, spike_months: int = 2,
                    join_month_boost: float = 1.0, joiner_trend: float = 0.0,
                    tenure_effect_growth: float = 0.0, cancel_rate: float = 0.0,
-                   start: str = PANEL_START, seed: int = 7) -> pd.DataFrame:
+                   cohort_effect_slope: float = 0.0, calendar_trend: float = 0.0,
+                   seasonality: float = 0.0, start: str = PANEL_START,
+                   seed: int = 7) -> pd.DataFrame:
     """Seeded synthetic monthly panel with selection into membership and a known causal effect.
 
     Parameters
@@ -99,9 +121,16 @@ def simulate_panel(*, n_customers: int = 4000, n_months: int = 24, min_pre_month
         The effect grows by this share per month of membership, up to
         ``tenure_growth_cap_months``: ratio at tenure k = ``true_rate_ratio`` (1 + g)^k.
     cancel_rate : float
-        Monthly probability that a member cancels (from the second member month on); with
+        Probability that a member cancels at each monthly renewal (after every paid month); with
         cancellations the panel gains a ``leave_month`` column. 0 = no cancellations, and no
         random numbers are drawn for them (the other draws stay as they were).
+    cohort_effect_slope : float
+        Selection on gains: the log effect falls by this much per month a cohort joins later,
+        centred on the middle join month (whose effect is ``true_rate_ratio``); 0 = the same
+        effect for every cohort.
+    calendar_trend, seasonality : float
+        Everyone's order rate grows by ``calendar_trend`` per month and swings by
+        ``± seasonality`` over the year (a sine with a 12-month period); 0 = no calendar effects.
     start : str
         First month (ISO date).
     seed : int
@@ -137,14 +166,19 @@ def simulate_panel(*, n_customers: int = 4000, n_months: int = 24, min_pre_month
     t = np.arange(n_months)
     k = t[None, :] - join_idx[:, None]  # event time (months since joining)
     if cancel_rate > 0:
-        stay = 1 + rng.geometric(cancel_rate, n_customers)  # member months before leaving
+        stay = rng.geometric(cancel_rate, n_customers)  # paid months: cancel at any renewal
         leave_idx = np.where(joins & (join_idx + stay < n_months), join_idx + stay, -1)
     else:
         leave_idx = np.full(n_customers, -1)
     member = joins[:, None] & (k >= 0) & ((leave_idx[:, None] < 0) | (t[None, :] < leave_idx[:, None]))
     tenure = np.where(member, k, 0)
     cap = np.minimum(tenure, tenure_growth_cap_months)
-    rate = lam[:, None] * np.where(member, true_rate_ratio * (1 + tenure_effect_growth) ** cap, 1.0)
+    middle = (min_pre_months + n_months - 1) / 2
+    shift = np.where(joins, -cohort_effect_slope * (join_idx - middle), 0.0)
+    effect = true_rate_ratio * (1 + tenure_effect_growth) ** cap * np.exp(shift)[:, None]
+    rate = lam[:, None] * np.where(member, effect, 1.0)
+    if calendar_trend != 0.0 or seasonality != 0.0:
+        rate = rate * ((1 + calendar_trend) ** t * (1 + seasonality * np.sin(2 * np.pi * t / 12)))
     if pre_join_spike != 1.0:
         rate = rate * np.where(joins[:, None] & (k < 0) & (k >= -spike_months), pre_join_spike, 1.0)
     if join_month_boost != 1.0:
@@ -172,8 +206,18 @@ def simulate_panel(*, n_customers: int = 4000, n_months: int = 24, min_pre_month
                                np.datetime64("NaT"))
         panel["leave_month"] = np.repeat(leave_month, n_months).astype("datetime64[ns]")
     panel.attrs["true_rate_ratio"] = float(true_rate_ratio)
+    cohorts: dict[str, float] = {}
+    joiners: dict[str, int] = {}
+    last: dict[str, int] = {}
+    if cohort_effect_slope != 0.0:
+        for j in np.unique(join_idx[joins]):
+            label = str(months[j])[:7]
+            cohorts[label] = float(-cohort_effect_slope * (j - middle))
+            joiners[label] = int((join_idx == j).sum())
+            last[label] = int(n_months - 1 - j)
     panel.attrs["ratio_at_tenure"] = RatioAtTenure(float(true_rate_ratio), float(tenure_effect_growth),
-                                                   int(tenure_growth_cap_months))
+                                                   int(tenure_growth_cap_months), cohorts, joiners,
+                                                   last)
     panel.attrs["currency"] = CURRENCY
     return panel
 

@@ -6,7 +6,7 @@ Pure functions; money in the panel's currency (KRW by default).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -164,7 +164,7 @@ def value_grid(value: MemberValue, fees: Sequence[float], margins: Sequence[floa
 
 @dataclass(frozen=True)
 class ValueInterval:
-    """Value per member-month from the event-study effects on orders and spend, with intervals.
+    """Value per member-month from the effects on orders and spend, with intervals.
 
     Money in ``currency`` per member-month; ``*_low``/``*_high`` are percentile bounds of a
     multiplier bootstrap over customers.
@@ -191,6 +191,8 @@ class ValueInterval:
     n_boot: int
     conf_level: float
     currency: str = CURRENCY
+    #: value per member-month in each bootstrap draw (for a lifetime value that shares the draws)
+    value_draws: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def table(self) -> pd.DataFrame:
         """Components with their intervals (``estimate``, ``low``, ``high``, ``unit``)."""
@@ -217,86 +219,6 @@ def _spend_value(o, s, rho_o, rho_s, fee, margin, cost):
     return inc_spend, margin * inc_spend - o * cost + fee, o * cost - margin * inc_spend
 
 
-def value_with_interval(panel: pd.DataFrame, orders_study: Any, spend_study: Any, *, fee: float,
-                        gross_margin: float, benefit_cost_per_order: float, n_boot: int = 499,
-                        conf_level: float = 0.95, seed: int = 0,
-                        currency: str = CURRENCY) -> tuple[ValueInterval, np.ndarray]:
-    """Value per member-month from the effects on orders and spend, bootstrapped over customers.
-
-    Parameters
-    ----------
-    panel : DataFrame
-        The checked panel both studies were fitted on.
-    orders_study, spend_study : EventStudy
-        :func:`helpers.membership.event_study.event_study` on ``orders`` and on ``spend``.
-    fee, gross_margin, benefit_cost_per_order : float
-        As in :func:`value_per_member_month`.
-    n_boot : int
-        Bootstrap draws (>= 50).
-    conf_level : float
-        Interval level, in (0.5, 1).
-    seed : int
-        Random seed of the bootstrap weights.
-
-    Returns
-    -------
-    (ValueInterval, draws)
-        ``draws`` has one row per bootstrap draw: orders and spend per member-month, rate and
-        spend ratios (for the fee × margin sensitivity).
-
-    Raises
-    ------
-    ValueError
-        If an argument is out of range.
-
-    Notes
-    -----
-    With :math:`S` spend and :math:`o` orders per member-month and the spend ratio
-    :math:`\\rho_s`: :math:`\\Delta S = S(1 - 1/\\rho_s)`, :math:`V = m\\,\\Delta S - o\\,c + F`,
-    :math:`F^* = o\\,c - m\\,\\Delta S`. The bootstrap draws customer weights
-    :math:`\\xi_i \\sim \\text{Exp}(1)` and moves both fits one Newton step,
-    :math:`\\beta^* = \\hat\\beta + H^{-1}\\sum_i \\xi_i s_i` (:math:`s_i` the customer's score;
-    a multiplier bootstrap over customers), and reweights :math:`o` and :math:`S` with the same
-    :math:`\\xi`, so the orders and spend effects move together.
-    """
-    if not 0.5 < conf_level < 1:
-        raise ValueError(f"conf_level = {conf_level!r} must be in (0.5, 1)")
-    if n_boot < 50:
-        raise ValueError(f"n_boot = {n_boot!r} must be >= 50")
-    if not 0 < gross_margin <= 1:
-        raise ValueError(f"gross_margin = {gross_margin!r} must be in (0, 1]")
-    codes, _ = pd.factorize(panel["customer_id"])
-    member = panel["member"].to_numpy(dtype=bool)
-    n_c = int(codes.max()) + 1
-    mo = np.bincount(codes, weights=member * panel["orders"].to_numpy(float), minlength=n_c)
-    ms = np.bincount(codes, weights=member * panel["spend"].to_numpy(float), minlength=n_c)
-    mm = np.bincount(codes, weights=member.astype(float), minlength=n_c)
-    o, s = mo.sum() / mm.sum(), ms.sum() / mm.sum()
-    rho_o, rho_s = orders_study.rate_ratio, spend_study.rate_ratio
-    inc_spend, v, be = _spend_value(o, s, rho_o, rho_s, fee, gross_margin, benefit_cost_per_order)
-    rng = np.random.default_rng(seed)
-    xi = rng.exponential(1.0, (n_boot, n_c))
-    draws = np.empty((n_boot, 4))
-    draws[:, 0] = xi @ mo / (xi @ mm)
-    draws[:, 1] = xi @ ms / (xi @ mm)
-    for col, study in ((2, orders_study), (3, spend_study)):
-        beta = study.fit.beta + (xi @ study.fit.scores) @ study.fit.hessian_inv
-        draws[:, col] = study.aggregate_draws(beta)
-    _inc, v_b, be_b = _spend_value(draws[:, 0], draws[:, 1], draws[:, 2], draws[:, 3], fee,
-                                   gross_margin, benefit_cost_per_order)
-    a = (1 - conf_level) / 2
-    q = lambda x: (float(np.quantile(x, a)), float(np.quantile(x, 1 - a)))  # noqa: E731
-    return ValueInterval(
-        orders_per_month=float(o), spend_per_month=float(s), rate_ratio=float(rho_o),
-        spend_ratio=float(rho_s), spend_ratio_low=q(draws[:, 3])[0], spend_ratio_high=q(draws[:, 3])[1],
-        basket_ratio=float(rho_s / rho_o), incremental_orders=float(o * (1 - 1 / rho_o)),
-        incremental_spend=float(inc_spend), incremental_margin=float(gross_margin * inc_spend),
-        benefit_cost=float(o * benefit_cost_per_order), fee=float(fee), value=float(v),
-        value_low=q(v_b)[0], value_high=q(v_b)[1], breakeven_fee=float(be),
-        breakeven_fee_low=q(be_b)[0], breakeven_fee_high=q(be_b)[1], n_boot=int(n_boot),
-        conf_level=conf_level, currency=currency), draws
-
-
 def value_grid_interval(draws: np.ndarray, value: ValueInterval, fees: Sequence[float],
                         margins: Sequence[float], *, benefit_cost_per_order: float) -> pd.DataFrame:
     """Value per member-month with its bootstrap interval over fees × gross margins.
@@ -317,3 +239,81 @@ def value_grid_interval(draws: np.ndarray, value: ValueInterval, fees: Sequence[
             rows.append((m, f, float(v), float(np.quantile(vb, a)), float(np.quantile(vb, 1 - a)),
                          float((vb > 0).mean())))
     return pd.DataFrame(rows, columns=["gross_margin", "fee", "value", "low", "high", "share_positive"])
+
+
+def value_from_robust(orders: Any, spend: Any, weights: np.ndarray, *, fee: float,
+                      gross_margin: float, benefit_cost_per_order: float,
+                      currency: str = CURRENCY) -> tuple[ValueInterval, np.ndarray]:
+    """Value per member-month as a ratio of totals over the robust estimate's member months.
+
+    Parameters
+    ----------
+    orders, spend : RobustEffect
+        :func:`helpers.membership.robust.robust_effect` on ``orders`` and on ``spend``, fitted
+        with the same bootstrap ``weights``.
+    weights : array (n_boot, n_customers)
+        The weights both fits used (:func:`helpers.membership.robust.customer_weights`).
+    fee, gross_margin, benefit_cost_per_order : float
+        As in :func:`value_per_member_month`.
+
+    Returns
+    -------
+    (ValueInterval, draws)
+        ``draws`` columns: orders and spend per member-month,
+        rate and spend ratios, one row per bootstrap draw.
+
+    Notes
+    -----
+    Every quantity is a total over the same member months :math:`M` (those the robust
+    aggregate uses: from month 1 of membership when the join month has its own term), so the
+    denominators agree: :math:`o = \\sum_M y / |M|`, :math:`S = \\sum_M s / |M|` and
+
+    .. math::
+        \\Delta S = S\\,(1 - 1/\\hat\\rho_s) = \\frac{1}{|M|}\\sum_{(i,t) \\in M}
+        (s_{it} - \\hat\\mu^0_{s,it}),
+
+    the spend membership caused per member-month. Then :math:`V = m\\,\\Delta S - o\\,c + F` and
+    :math:`F^* = o\\,c - m\\,\\Delta S`; their interval is the percentile interval of the same
+    bootstrap draws that give the ratios' intervals (weights :math:`\\xi_i` shared by
+    :math:`o`, :math:`S` and both fits).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> w = np.ones((50, 2))
+    >>> mk = lambda tot, ratio: SimpleNamespace(customer_totals=np.array(tot), conf_level=0.95,
+    ...     customer_months=np.array([2.0, 2.0]), rate_ratio=ratio, low=ratio, high=ratio,
+    ...     log_draws=np.full(50, np.log(ratio)))
+    >>> v, _ = value_from_robust(mk([3.0, 1.0], 2.0), mk([60000.0, 20000.0], 2.5), w, fee=7890,
+    ...                          gross_margin=0.2, benefit_cost_per_order=3000)
+    >>> v.orders_per_month, v.spend_per_month, v.incremental_spend  # 20,000 (1 - 1/2.5)
+    (1.0, 20000.0, 12000.0)
+    >>> v.value  # 0.2 * 12,000 - 1 * 3,000 + 7,890
+    7290.0
+    """
+    if weights.shape[0] != len(orders.log_draws) or weights.shape[0] != len(spend.log_draws):
+        raise ValueError(f"weights has {weights.shape[0]} draws; the fits have "
+                         f"{len(orders.log_draws)} and {len(spend.log_draws)}: fit both with it")
+    if not 0 < gross_margin <= 1:
+        raise ValueError(f"gross_margin = {gross_margin!r} must be in (0, 1]")
+    months = orders.customer_months
+    o = float(orders.customer_totals.sum() / months.sum())
+    s = float(spend.customer_totals.sum() / months.sum())
+    rho_o, rho_s = float(orders.rate_ratio), float(spend.rate_ratio)
+    inc_spend, v, be = _spend_value(o, s, rho_o, rho_s, fee, gross_margin, benefit_cost_per_order)
+    draws = np.column_stack([weights @ orders.customer_totals / (weights @ months),
+                             weights @ spend.customer_totals / (weights @ months),
+                             np.exp(orders.log_draws), np.exp(spend.log_draws)])
+    _inc, v_b, be_b = _spend_value(draws[:, 0], draws[:, 1], draws[:, 2], draws[:, 3], fee,
+                                   gross_margin, benefit_cost_per_order)
+    a = (1 - orders.conf_level) / 2
+    q = lambda x: (float(np.quantile(x, a)), float(np.quantile(x, 1 - a)))  # noqa: E731
+    return ValueInterval(
+        orders_per_month=o, spend_per_month=s, rate_ratio=rho_o, spend_ratio=rho_s,
+        spend_ratio_low=float(spend.low), spend_ratio_high=float(spend.high),
+        basket_ratio=rho_s / rho_o, incremental_orders=o * (1 - 1 / rho_o),
+        incremental_spend=float(inc_spend), incremental_margin=float(gross_margin * inc_spend),
+        benefit_cost=o * benefit_cost_per_order, fee=float(fee), value=float(v),
+        value_low=q(v_b)[0], value_high=q(v_b)[1], breakeven_fee=float(be),
+        breakeven_fee_low=q(be_b)[0], breakeven_fee_high=q(be_b)[1], n_boot=int(weights.shape[0]),
+        conf_level=float(orders.conf_level), currency=currency, value_draws=v_b), draws

@@ -95,6 +95,18 @@ def truth(frame: pd.DataFrame, *, first: int = 1, outcome: str = "orders") -> fl
     return float(frame.loc[rows, one].sum() / frame.loc[rows, zero].sum())
 
 
+def value_truth(frame: pd.DataFrame, *, gross_margin: float, benefit_cost: float, fee: float,
+                first: int = 1) -> float:
+    """Expected value per member-month over member months at tenure >= ``first``:
+    margin on (expected spend - expected spend without membership) - benefit cost of the expected
+    orders + fee, each a total over the same months divided by their count."""
+    rows = frame["member"].to_numpy() & (frame["k"].to_numpy() >= first)
+    n = int(rows.sum())
+    inc = float((frame.loc[rows, "s1"] - frame.loc[rows, "s0"]).sum()) / n
+    orders = float(frame.loc[rows, "mu1"].sum()) / n
+    return gross_margin * inc - benefit_cost * orders + fee
+
+
 def contract_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Only the columns of the ``membership_panel`` contract."""
     cols = ["customer_id", "month", "member", "orders", "spend", "join_month"]

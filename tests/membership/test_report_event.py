@@ -48,13 +48,15 @@ def test_design_table_puts_the_truth_beside_the_designs(worlds):
 
 def test_event_results_keys(worlds):
     data, study = worlds["clean"]
-    from helpers.membership.value import value_per_member_month, value_with_interval
+    from helpers.membership import robust
+    from helpers.membership.value import value_from_robust, value_per_member_month
 
-    spend = event_study(data.panel, "spend", leads=3, lags=4)
-    v, _ = value_with_interval(data.panel, study, spend, fee=0.0, gross_margin=0.2,
-                               benefit_cost_per_order=0.0, n_boot=60)
+    w = robust.customer_weights(data.panel, 60, 0)
+    o = robust.robust_effect(data.panel, weights=w)
+    s = robust.robust_effect(data.panel, "spend", weights=w)
+    v, _ = value_from_robust(o, s, w, fee=0.0, gross_margin=0.2, benefit_cost_per_order=0.0)
     old = value_per_member_month(1.0, 1.0, 2.0, fee=0.0, gross_margin=0.2, benefit_cost_per_order=0.0)
-    keys = report_event.event_results(study, spend, v, data, old)
+    keys = report_event.event_results(study, v, data, old)
     assert {"event_study.lead.3", "event_study.lead.2", "event_study.lag.0", "event_study.lag.4",
             "event_study.pretrend_p", "spend_ratio_low", "breakeven_fee_high",
             "value_per_member_month_low", "event_study.true_rate_ratio"} <= set(keys)

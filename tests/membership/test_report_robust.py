@@ -99,3 +99,25 @@ def test_design_rows_name_no_gate_and_show_coverage(worlds):
     assert rows["covers truth"].iloc[0] == orders.covers(report_robust.robust_truth(orders, data))
     real = PanelData(data.panel, False, None, "csv", None)
     assert len(report_robust.design_rows(orders, real)) == 1  # no truth row on real data
+
+
+def test_cohort_truth_in_a_world_where_early_joiners_gain_more():
+    # log effect falls 0.05 per month a cohort joins later, centred on the middle join month:
+    # each cohort's planted ratio is 2 exp(-0.05 (j - middle)), so the table's column falls too
+    raw = simulate_panel(n_customers=1500, n_months=12, min_pre_months=4, seed=5,
+                         cohort_effect_slope=0.05)
+    p = check_panel(raw)
+    data = PanelData(p, True, 2.0, "sim", raw.attrs["ratio_at_tenure"])
+    eff = robust.robust_effect(p, weights=robust.customer_weights(p, 99, 0))
+    truth = report_robust.cohort_truth(eff, data)
+    middle = (4 + 11) / 2
+    # joins in months 4..11 (0-based); the join month has its own term, so the last cohort
+    # (December) has no member month to measure: cohorts May..November
+    expected = [2.0 * np.exp(-0.05 * (j - middle)) for j in range(4, 11)]
+    assert truth.tolist() == pytest.approx(expected)
+    assert truth.index.tolist() == [f"2024-{m:02d}" for m in range(5, 12)]
+    # the overall truth is the cells' counterfactual-weighted mean of the cohorts' effects
+    w = eff.cell_weights.groupby(level="cohort").sum()
+    assert report_robust.robust_truth(eff, data) == pytest.approx(float((w * truth).sum()))
+    html = report_robust.cohort_view(eff, data).to_html()
+    assert "planted" in html and "covers" in html

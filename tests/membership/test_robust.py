@@ -9,6 +9,7 @@ import pytest
 
 from helpers.membership import robust
 from helpers.membership.load import check_panel
+from helpers.membership.value import value_from_robust
 
 
 def _w(panel, n=50, seed=0):
@@ -96,6 +97,9 @@ WORLDS = {
                                 tenure_slope=0.02),
 }
 N_SEEDS = 40
+# the notebook's defaults: 25% margin, 3,000 KRW of benefits per member order, 7,890 KRW fee
+VALUE = dict(fee=7890.0, gross_margin=0.25, benefit_cost_per_order=3000.0)
+TRUE_VALUE = dict(fee=7890.0, gross_margin=0.25, benefit_cost=3000.0)
 
 
 @pytest.mark.slow
@@ -108,7 +112,7 @@ def test_interval_covers_ratio_of_totals_truth(world, name):
     # mean log error of the point estimate 0.002, 0.002, -0.003.
     kwargs = WORLDS[name]
     ant = kwargs.get("anticipation", 0)
-    hits, hits_spend = 0, 0
+    hits, hits_spend, hits_value = 0, 0, 0
     for seed in range(N_SEEDS):
         frame = world.world(n=1500, months=16, first_join=4, seed=100 + seed, **kwargs)
         panel = check_panel(world.contract_columns(frame))
@@ -118,9 +122,12 @@ def test_interval_covers_ratio_of_totals_truth(world, name):
         if name == "calendar":
             s = robust.robust_effect(panel, "spend", anticipation=ant, weights=w)
             hits_spend += s.covers(world.truth(frame, outcome="spend"))
+            v, _ = value_from_robust(r, s, w, **VALUE)
+            hits_value += v.value_low <= world.value_truth(frame, **TRUE_VALUE) <= v.value_high
     assert hits >= 33, f"{name}: orders interval covered {hits}/{N_SEEDS}"
     if name == "calendar":
         assert hits_spend >= 33, f"{name}: spend interval covered {hits_spend}/{N_SEEDS}"
+        assert hits_value >= 33, f"{name}: value interval covered {hits_value}/{N_SEEDS}"
 
 
 @pytest.mark.slow
@@ -143,3 +150,21 @@ def test_negative_control_within_customer_ratio_misses_in_the_calendar_world(wor
     assert hits <= 1
     assert abs(np.mean(logs)) < 0.02
     assert hits_cal >= 3
+
+
+def test_a_cohort_without_orders_has_ratio_zero_and_no_interval(default_panel):
+    # a small panel's last cohort can have no member-month order at all: its ratio is 0 (the
+    # cell effects' limit), without an interval, and no warning reaches the report
+    import warnings
+
+    last = sorted(default_panel["join_month"].dropna().unique())[-2]  # the last with member months
+    last = pd.Timestamp(last)
+    quiet = default_panel.copy()
+    quiet.loc[(quiet["join_month"] == last) & quiet["member"], ["orders", "spend"]] = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = robust.robust_effect(quiet, weights=_w(quiet, 60, 2))
+    row = r.by_cohort.loc[f"{last.year}-{last.month:02d}"]
+    assert row["ratio"] == 0 and np.isnan(row["low"]) and np.isnan(row["high"])
+    assert r.by_cohort.drop(row.name)[["low", "high"]].notna().all().all()
+    assert r.low < r.rate_ratio < r.high

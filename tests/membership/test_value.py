@@ -47,44 +47,33 @@ def test_empty_grid_is_refused():
         value.value_grid(v, [], [0.2], rate_ratio=2.0, benefit_cost_per_order=0.0)
 
 
-class _FixedStudy:
-    """A stand-in event study with a known summary ratio and no sampling noise."""
-
-    def __init__(self, ratio: float, n_customers: int):
-        from types import SimpleNamespace
-
-        import numpy as np
-
-        self.rate_ratio = ratio
-        self.fit = SimpleNamespace(beta=np.array([np.log(ratio)]), scores=np.zeros((n_customers, 1)),
-                                   hessian_inv=np.eye(1))
-        self.weights = np.array([1.0])
-
-    def aggregate_draws(self, beta):
-        import numpy as np
-        return np.exp(beta @ self.weights)
-
-
 def test_spend_based_value_by_hand(tiny):
-    # member months: A (3, 30000), (3, 45000); B (2, 20000), (2, 30000)
-    # o = 10 / 4 = 2.5 orders, S = 125000 / 4 = 31250 KRW per member-month
-    # spend ratio 2: incremental spend 31250 * (1 - 1/2) = 15625; margin 0.2 -> 3125
-    # benefits 2.5 * 1000 = 2500; fee 500 -> V = 3125 - 2500 + 500 = 1125; F* = 2500 - 3125 = -625
-    v, draws = value.value_with_interval(tiny, _FixedStudy(1.25, 4), _FixedStudy(2.0, 4), fee=500.0,
-                                         gross_margin=0.2, benefit_cost_per_order=1000.0, n_boot=200)
-    assert (v.orders_per_month, v.spend_per_month) == (2.5, 31250.0)
-    assert v.value == pytest.approx(1125.0) and v.breakeven_fee == pytest.approx(-625.0)
-    assert v.basket_ratio == pytest.approx(2.0 / 1.25) and v.incremental_orders == pytest.approx(0.5)
+    # The robust aggregate uses month 1 of membership on (the join month has its own term): March.
+    # Member months: A (3 orders, 45,000 KRW), B (2, 30,000) -> o = 2.5 orders, S = 37,500 KRW.
+    # The never-joined customers say the cohort would have spent its January 20,000 in March
+    # (test_robust), so the spend ratio is 75,000 / 20,000 = 3.75 and the incremental spend
+    # (75,000 - 20,000) / 2 = 27,500 = S (1 - 1/3.75). Margin 0.2 -> 5,500; benefits 2.5 * 1,000;
+    # fee 500 -> V = 5,500 - 2,500 + 500 = 3,500; F* = 2,500 - 5,500 = -3,000.
+    from helpers.membership import robust
+
+    w = robust.customer_weights(tiny, 200, 0)
+    o = robust.robust_effect(tiny, weights=w)
+    s = robust.robust_effect(tiny, "spend", weights=w)
+    v, draws = value.value_from_robust(o, s, w, fee=500.0, gross_margin=0.2,
+                                       benefit_cost_per_order=1000.0)
+    assert (v.orders_per_month, v.spend_per_month) == (2.5, 37500.0)
+    assert v.incremental_spend == pytest.approx(27500.0)
+    assert v.value == pytest.approx(3500.0) and v.breakeven_fee == pytest.approx(-3000.0)
+    assert v.basket_ratio == pytest.approx(3.75 / 2.5) and v.incremental_orders == pytest.approx(1.5)
     assert v.value_low <= v.value <= v.value_high and draws.shape == (200, 4)
-    assert (draws[:, 3] == 2.0).all()  # no score noise: the spend ratio does not move
     grid = value.value_grid_interval(draws, v, [500.0, 1500.0], [0.2], benefit_cost_per_order=1000.0)
-    assert grid["value"].tolist() == pytest.approx([1125.0, 2125.0])
+    assert grid["value"].tolist() == pytest.approx([3500.0, 4500.0])
 
 
-def test_value_interval_covers_the_planted_value_over_seeds():
-    # The multiplier bootstrap's 90% spend-ratio interval should cover the generator's spend
-    # ratio in most of 12 small worlds (true orders ratio 2, basket ratio 1.1, no tenure growth).
-    from helpers.membership.event_study import event_study
+def test_value_interval_covers_the_planted_spend_ratio_over_seeds():
+    # The 90% spend-ratio interval should cover the generator's spend ratio (orders 2 x basket
+    # 1.1, no tenure growth) in most of 12 small worlds: Binomial(12, 0.9) >= 9 with p = 0.97.
+    from helpers.membership import robust
     from helpers.membership.load import check_panel
     from helpers.membership.simulate import simulate_panel
 
@@ -92,21 +81,22 @@ def test_value_interval_covers_the_planted_value_over_seeds():
     for seed in range(12):
         p = check_panel(simulate_panel(n_customers=800, n_months=12, min_pre_months=4,
                                        tenure_basket_growth=0.0, seed=100 + seed))
-        o = event_study(p, leads=3, lags=4, conf_level=0.9)
-        s = event_study(p, "spend", leads=3, lags=4, conf_level=0.9)
-        v, _ = value.value_with_interval(p, o, s, fee=0.0, gross_margin=0.25,
-                                         benefit_cost_per_order=0.0, n_boot=300, conf_level=0.9,
-                                         seed=seed)
+        w = robust.customer_weights(p, 300, seed)
+        o = robust.robust_effect(p, weights=w, conf_level=0.9)
+        s = robust.robust_effect(p, "spend", weights=w, conf_level=0.9)
+        v, _ = value.value_from_robust(o, s, w, fee=0.0, gross_margin=0.25, benefit_cost_per_order=0.0)
+        assert v.value_low <= v.value <= v.value_high
         hits += v.spend_ratio_low <= 2.0 * 1.1 <= v.spend_ratio_high
     assert hits >= 9, hits
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"n_boot": 10}, r"n_boot = 10 must be >= 50"),
-    ({"conf_level": 0.3}, r"conf_level = 0.3 must be in"),
-    ({"gross_margin": 0.0}, r"gross_margin = 0.0 must be in \(0, 1\]"),
-])
-def test_value_with_interval_refuses_bad_arguments(tiny, kwargs, match):
-    args = {"fee": 0.0, "gross_margin": 0.2, "benefit_cost_per_order": 0.0, **kwargs}
-    with pytest.raises(ValueError, match=match):
-        value.value_with_interval(tiny, _FixedStudy(1.0, 4), _FixedStudy(1.0, 4), **args)
+def test_value_from_robust_refuses_mismatched_fits(tiny):
+    from helpers.membership import robust
+
+    w = robust.customer_weights(tiny, 60, 0)
+    o = robust.robust_effect(tiny, weights=w)
+    s = robust.robust_effect(tiny, "spend", weights=robust.customer_weights(tiny, 80, 0))
+    with pytest.raises(ValueError, match="weights has 60 draws; the fits have 60 and 80"):
+        value.value_from_robust(o, s, w, fee=0.0, gross_margin=0.2, benefit_cost_per_order=0.0)
+    with pytest.raises(ValueError, match=r"gross_margin = 0.0 must be in \(0, 1\]"):
+        value.value_from_robust(o, o, w, fee=0.0, gross_margin=0.0, benefit_cost_per_order=0.0)
