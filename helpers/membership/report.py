@@ -213,46 +213,6 @@ def figure_effects(effects: pd.DataFrame, naive: float, adjusted: RateRatio, dat
     return _done(fig)
 
 
-# --- value ----------------------------------------------------------------------------------------
-
-
-def value_view(value: MemberValue) -> Any:
-    """The components of the value per member-month, formatted."""
-    t = value.table().reset_index()
-    return table(t, {"value": "number"}, decimals={"value": 2},
-                 caption=f"Value of one member per month ({value.currency})", index=False)
-
-
-def figure_value_grid(grid: pd.DataFrame, value: MemberValue, gross_margin: float,
-                      data: PanelData) -> Figure:
-    """Heat map of the value per member-month over fees × gross margins."""
-    fig, ax = _figure((9, 5))
-    sns.heatmap(grid / 1000, annot=True, fmt=",.1f", cmap="PuOr", center=0, ax=ax,
-                xticklabels=[_money(f, value.currency) for f in grid.columns],
-                yticklabels=[plots.format_pct(m, 0) for m in grid.index],
-                cbar_kws={"label": f"value per member-month, thousand {value.currency}"})
-    plots.finish(ax, f"At a {_money(value.fee, value.currency)} fee and "
-                     f"{plots.format_pct(gross_margin, 0)} margin a member is worth "
-                     f"{_money(value.value, value.currency)} a month",
-                 xlabel=f"membership fee, {value.currency} per month", ylabel="gross margin on spend",
-                 note=_synthetic_note(data, "Synthetic panel. ") + f"Cells: thousand {value.currency} "
-                      "per member-month; negative = the member costs more than they bring.")
-    return _done(fig)
-
-
-def value_bullets(value: MemberValue) -> str:
-    """Interpretation of the value per member-month and the break-even fee."""
-    c = value.currency
-    return "\n".join([
-        f"- A member places {value.orders_per_month:.2f} orders a month, of which "
-        f"{value.incremental_orders:.2f} are caused by membership; their margin is "
-        f"{_money(value.incremental_margin, c)}, the benefits cost {_money(value.benefit_cost, c)}.",
-        f"- With the {_money(value.fee, c)} fee a member is worth **{_money(value.value, c)} per "
-        f"month**; the break-even fee is **{_money(value.breakeven_fee, c)}**"
-        + (" (membership pays even if free)." if value.breakeven_fee < 0 else "."),
-    ])
-
-
 # --- tenure ---------------------------------------------------------------------------------------
 
 

@@ -130,38 +130,6 @@ def sensitivity_axes(fee: float, gross_margin: float) -> tuple[list[float], list
     return fees, margins
 
 
-def value_grid(value: MemberValue, fees: Sequence[float], margins: Sequence[float], *,
-               rate_ratio: float, benefit_cost_per_order: float) -> pd.DataFrame:
-    """Value per member-month over a grid of fees and gross margins (for the sensitivity plot).
-
-    Returns
-    -------
-    DataFrame indexed by ``gross_margin`` with one column per fee (KRW per member-month).
-
-    Raises
-    ------
-    ValueError
-        If a grid is empty or holds an out-of-range value.
-
-    Examples
-    --------
-    >>> v = value_per_member_month(4.0, 30000.0, 2.0, fee=0.0, gross_margin=0.25,
-    ...                            benefit_cost_per_order=3000.0)
-    >>> value_grid(v, [0.0, 1000.0], [0.25], rate_ratio=2.0, benefit_cost_per_order=3000.0).iloc[0].tolist()
-    [3000.0, 4000.0]
-    """
-    if len(fees) == 0 or len(margins) == 0:
-        raise ValueError("fees and margins must each hold at least one value")
-    grid = {m: [value_per_member_month(value.orders_per_month, value.order_value, rate_ratio, fee=f,
-                                       gross_margin=m, benefit_cost_per_order=benefit_cost_per_order,
-                                       currency=value.currency).value for f in fees]
-            for m in margins}
-    out = pd.DataFrame(grid, index=list(fees)).T
-    out.index.name = "gross_margin"
-    out.columns.name = f"fee ({value.currency}/month)"
-    return out
-
-
 @dataclass(frozen=True)
 class ValueInterval:
     """Value per member-month from the effects on orders and spend, with intervals.

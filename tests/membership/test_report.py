@@ -8,7 +8,6 @@ from matplotlib.figure import Figure
 from helpers.membership import effect, report
 from helpers.membership.effect import RateRatio
 from helpers.membership.load import PanelData
-from helpers.membership.value import value_per_member_month
 
 
 def _data(tiny, synthetic=True):
@@ -35,12 +34,6 @@ def test_effect_bullets_follow_the_results(tiny):
 def test_source_markdown_says_synthetic_only_for_synthetic_data(tiny):
     assert "Synthetic data" in report.source_markdown(_data(tiny))
     assert "Synthetic" not in report.source_markdown(_data(tiny, synthetic=False))
-
-
-def test_value_bullets_state_break_even():
-    v = value_per_member_month(3.0, 40000.0, 1.5, fee=7890.0, gross_margin=0.2, benefit_cost_per_order=2500.0)
-    text = report.value_bullets(v)
-    assert "₩8,390 per month" in text and "₩-500" in text and "pays even if free" in text
 
 
 def test_fit_report_flags_non_converged_and_boundary_fits():

@@ -16,9 +16,6 @@ def test_value_per_member_by_hand():
     assert v.incremental_orders == pytest.approx(1.0)
     assert v.value == pytest.approx(8390.0)
     assert v.breakeven_fee == pytest.approx(-500.0)
-    grid = value.value_grid(v, [0.0, 10000.0], [0.2, 0.4], rate_ratio=1.5, benefit_cost_per_order=2500.0)
-    # margin 0.4: 1 * 40000 * 0.4 - 7500 + fee = 8500 + fee
-    assert grid.loc[0.4].tolist() == pytest.approx([8500.0, 18500.0])
     assert v.table().loc["value per member-month", "unit"] == "KRW"
 
 
@@ -39,12 +36,6 @@ def test_value_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         value.value_per_member_month(args.pop("orders_per_month"), args.pop("order_value"),
                                      args.pop("rate_ratio"), **args)
-
-
-def test_empty_grid_is_refused():
-    v = value.value_per_member_month(1.0, 1.0, 2.0, fee=0.0, gross_margin=0.5, benefit_cost_per_order=0.0)
-    with pytest.raises(ValueError, match="at least one value"):
-        value.value_grid(v, [], [0.2], rate_ratio=2.0, benefit_cost_per_order=0.0)
 
 
 def test_spend_based_value_by_hand(tiny):
