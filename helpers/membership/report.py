@@ -1,8 +1,8 @@
-"""Everything notebook 04 shows: tables, figures, prose and the recorded headline numbers.
+"""What notebook 04 shows of the data, the first designs and the lifetime models: tables, prose
+and the recorded headline numbers (figures: :mod:`helpers.membership.figures`).
 
 Prose is built from results (never a number or a setting a parameter can change); "Synthetic"
-appears only when the panel is the simulated one. Figures return a closed matplotlib Figure (the
-notebook displays it once).
+appears only when the panel is the simulated one.
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from helpers import plots, privacy
 from helpers.btyd import clv
@@ -104,22 +101,13 @@ def fit_report(fits: dict[str, clv.ModelFit], *, customers: int, currency: str) 
     return "\n".join(lines)
 
 
-def _figure(figsize: tuple[float, float] | None = None) -> tuple[Figure, Any]:
-    plots.use_style()
-    fig = plots.plt.figure(figsize=figsize)
-    return fig, fig.gca()
-
-
-def _done(fig: Figure) -> Figure:
-    plots.plt.close(fig)  # shown once, by the notebook's display
-    return fig
-
-
-def _money(value: float, currency: str = CURRENCY) -> str:
+def money(value: float, currency: str = CURRENCY) -> str:
+    """Whole units of ``currency``, e.g. '₩7,890'."""
     return plots.format_money(value, currency, decimals=0)
 
 
-def _synthetic_note(data: PanelData, text: str = "Synthetic panel (seeded). ") -> str:
+def synthetic_note(data: PanelData, text: str = "Synthetic panel (seeded). ") -> str:
+    """``text`` for the synthetic panel, nothing for the user's data."""
     return text if data.synthetic else ""
 
 
@@ -194,54 +182,15 @@ def effect_bullets(naive: float, adjusted: RateRatio, data: PanelData) -> str:
     return "\n".join(lines)
 
 
-def figure_effects(effects: pd.DataFrame, naive: float, adjusted: RateRatio, data: PanelData) -> Figure:
-    """Horizontal bars: naive, adjusted (with its interval) and, for synthetic data, the truth."""
-    fig, ax = _figure()
-    kinds = list(effects.index)
-    colours = [plots.color_for("non_member"), plots.color_for("member"),
-               plots.color_for("target")][:len(kinds)]
-    ax.barh(kinds, effects["estimate"], color=colours)
-    ax.errorbar(adjusted.estimate, 1, xerr=[[adjusted.estimate - adjusted.low],
-                                            [adjusted.high - adjusted.estimate]],
-                fmt="none", ecolor="black", capsize=4)
-    ax.axvline(1.0, color="#555555", lw=1, ls=":")
-    ax.invert_yaxis()
-    plots.finish(ax, f"Members order {naive:.1f}x as often, but membership causes about "
-                     f"{adjusted.estimate:.1f}x",
-                 xlabel="orders per month, ratio member / non-member (1 = no difference)",
-                 note=_synthetic_note(data) + f"Error bar: {adjusted.conf_level:.0%} confidence interval.")
-    return _done(fig)
-
-
 # --- tenure ---------------------------------------------------------------------------------------
-
-
-def figure_tenure(curve: pd.DataFrame, tenure: TenureRatio, comparison: pd.DataFrame, *,
-                  veteran_months: int, new_months: int, conf_level: float, data: PanelData) -> Figure:
-    """Spend per member-month by months since joining, with its interval and the non-member level."""
-    fig, ax = _figure()
-    colour = plots.color_for("member")
-    ax.fill_between(curve.index, curve["low"], curve["high"], color=colour, alpha=0.25,
-                    label=f"{conf_level:.0%} interval")
-    ax.plot(curve.index, curve["spend"], marker="o", color=colour, label="members")
-    ax.axhline(comparison.loc["non_member", "spend_per_month"], color=plots.color_for("non_member"),
-               ls="--", label="non-member months")
-    plots.money_axis(ax, CURRENCY, scale=1e3)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend()
-    plots.finish(ax, f"Members with {veteran_months}+ months of tenure spend {tenure.ratio:.2f}x "
-                     f"as much as those in their first {new_months}",
-                 xlabel="months since joining", ylabel=f"spend per member-month, {CURRENCY}",
-                 note=_synthetic_note(data, "Synthetic panel. ") + "Shaded: interval over members.")
-    return _done(fig)
 
 
 def tenure_bullets(tenure: TenureRatio, *, veteran_months: int, new_months: int,
                    conf_level: float) -> str:
     """Interpretation of the veterans / new members spend ratio."""
     return (f"- Veterans ({veteran_months}+ months, {tenure.veteran_members:,} members) spend "
-            f"{_money(tenure.veteran_spend)} a month, new members (< {new_months} months) "
-            f"{_money(tenure.new_spend)}: **{tenure.ratio:.2f}x** ({conf_level:.0%} CI "
+            f"{money(tenure.veteran_spend)} a month, new members (< {new_months} months) "
+            f"{money(tenure.new_spend)}: **{tenure.ratio:.2f}x** ({conf_level:.0%} CI "
             f"{tenure.low:.2f}–{tenure.high:.2f}; BDO Digital (2025) reports 2.5x for Coupang, "
             "unverified).")
 
@@ -273,31 +222,13 @@ def clv_table(life: PanelLifetime) -> Any:
                  caption="Lifetime value (discounted gross margin) by status in the last month")
 
 
-def figure_clv(life: PanelLifetime, horizon_months: int, data: PanelData) -> Figure:
-    """Box plot of CLV by status (quartiles, no outliers)."""
-    from helpers.membership.lifetime import clv_frame
-
-    frame = clv_frame(life.lifetime, life.status)
-    fig, ax = _figure()
-    sns.boxplot(data=frame, x="clv", y="status", hue="status",
-                palette=plots.palette_for(frame["status"].unique()), showfliers=False, ax=ax,
-                legend=False)
-    plots.money_axis(ax, CURRENCY, scale=1e3, axis="x")
-    plots.finish(ax, f"A member's {horizon_months}-month value is "
-                     f"{life.by_status.loc['member', 'vs_non_member']:.1f}x a non-member's",
-                 xlabel=f"expected gross margin over {horizon_months} months, discounted, {CURRENCY}",
-                 ylabel="", note=_synthetic_note(data, "Synthetic panel. ")
-                 + "Boxes: quartiles; whiskers 1.5 IQR; outliers not drawn.")
-    return _done(fig)
-
-
 def clv_bullets(life: PanelLifetime, horizon_months: int) -> str:
     """Interpretation of members' vs non-members' CLV."""
     s = life.by_status
     return (f"- Over {horizon_months} months a member is expected to bring "
-            f"**{_money(s.loc['member', 'mean_clv'])}** of gross margin (mean; "
+            f"**{money(s.loc['member', 'mean_clv'])}** of gross margin (mean; "
             f"{s.loc['member', 'customers']:,} members) against "
-            f"**{_money(s.loc['non_member', 'mean_clv'])}** for a non-member. Like the naive order "
+            f"**{money(s.loc['non_member', 'mean_clv'])}** for a non-member. Like the naive order "
             "ratio, this gap includes selection: it values who members are, not what membership does.")
 
 

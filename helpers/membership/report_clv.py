@@ -1,14 +1,10 @@
-"""What notebook 04 shows of the CDNOW holdout check: the tracking figure, the table, the error."""
+"""What notebook 04 shows of the CDNOW holdout check: the table and the error in words."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from matplotlib.figure import Figure
-
-from helpers import plots
 from helpers.membership.clv_holdout import Holdout
-from helpers.membership.report import _done, _figure
 from helpers.tables import table
 
 
@@ -22,23 +18,6 @@ def holdout_view(holdout: Holdout) -> Any:
                           "predicted": "BG/NBD prediction (mean)"},
                  caption=f"CDNOW: repeat purchases in the {holdout.holdout_weeks:g}-week holdout",
                  index=False)
-
-
-def figure_tracking(holdout: Holdout) -> Figure:
-    """Cumulative repeat purchases by week, actual vs BG/NBD, calibration end marked."""
-    fig, ax = _figure()
-    t = holdout.tracking
-    ax.plot(t.index, t["actual"], color=plots.color_for("baseline"), label="actual")
-    ax.plot(t.index, t["predicted"], color=plots.color_for("target"), ls="--", label="BG/NBD")
-    ax.axvline(t.attrs.get("calibration_week", 0), color="#555555", lw=1, ls=":",
-               label="end of calibration")
-    ax.legend()
-    plots.finish(ax, f"Out of sample the BG/NBD forecast misses total holdout repeat purchases by "
-                     f"{holdout.error:+.1%}",
-                 xlabel="weeks since the cohort's first purchase",
-                 ylabel="cumulative repeat purchases (days with a purchase)",
-                 note="CDNOW 1/10 sample cohort; same-day purchases count once.")
-    return _done(fig)
 
 
 def holdout_markdown(holdout: Holdout) -> str:

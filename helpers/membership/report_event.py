@@ -1,6 +1,6 @@
 """What notebook 04 shows of the event study and of the value with its interval.
 
-Tables, the event-time figure, the design comparison (naive / within-customer / event study /
+Tables, the design comparison (naive / within-customer / event study /
 truth), the pre-trend verdict in words and the recorded keys of issue 15. Prose is built from
 results; "truth" appears only for the synthetic panel.
 """
@@ -11,14 +11,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
 
-from helpers import plots
 from helpers.membership.effect import RateRatio
 from helpers.membership.event_study import EventStudy, aggregate_truth
 from helpers.membership.load import PanelData
-from helpers.membership.report import _done, _figure, _money, _synthetic_note
+from helpers.membership.report import money
 from helpers.membership.value import MemberValue, ValueInterval
 from helpers.tables import format_pvalue, table
 
@@ -39,37 +36,6 @@ def terms_view(study: EventStudy) -> Any:
                           "ratio": "rate ratio"},
                  caption=f"Event-time effects on {study.outcome} ({study.conf_level:.0%} intervals; "
                          f"reference month {study.reference})")
-
-
-def figure_event_study(study: EventStudy, data: PanelData) -> Figure:
-    """Rate ratio by months since joining, with intervals, the reference month and the summary."""
-    fig, ax = _figure()
-    t = study.terms
-    x = t.index.to_numpy()
-    colour = [plots.color_for("non_member") if k < 0 else plots.color_for("member") for k in x]
-    ax.errorbar(x, t["ratio"], yerr=[t["ratio"] - t["low"], t["high"] - t["ratio"]], fmt="none",
-                ecolor="#555555", capsize=3, lw=1)
-    ax.scatter(x, t["ratio"], color=colour, zorder=3, label="estimate (interval)")
-    ax.scatter([study.reference], [1.0], color="black", marker="D", zorder=3,
-               label=f"reference month ({study.reference})")
-    ax.axhline(1.0, color="#555555", lw=1, ls=":")
-    ax.axhline(study.rate_ratio, color=plots.color_for("member"), lw=1, ls="--",
-               label=f"summary {study.rate_ratio:.2f}x")
-    if data.ratio_at_tenure is not None:
-        lags = x[x >= 0]
-        ax.plot(lags, [data.ratio_at_tenure(int(k)) for k in lags], color=plots.color_for("target"),
-                lw=1.5, label="planted effect")
-    ax.set_xticks(x, [lab.replace(" or earlier", "≤").replace(" or later", "+") for lab in t["label"]])
-    ax.legend(loc="center right")
-    verdict = ("orders were already moving before joining"
-               if study.flags_pretrend() else "flat before joining")
-    plots.finish(ax, f"Membership multiplies {study.outcome} by {study.rate_ratio:.2f}x; "
-                     f"{verdict} (pre-trend p = {format_pvalue(study.pretrend_p, exact=True)})",
-                 xlabel="months since joining (ends binned)",
-                 ylabel=f"{study.outcome}: ratio to the reference month",
-                 note=_synthetic_note(data) + f"Bars: {study.conf_level:.0%} intervals, "
-                      "cluster-robust over customers.")
-    return _done(fig)
 
 
 def pretrend_markdown(study: EventStudy) -> str:
@@ -143,45 +109,21 @@ def value_view(value: ValueInterval) -> Any:
                          f"intervals from {value.n_boot:,} bootstrap draws over customers)")
 
 
-def figure_value_grid(grid: pd.DataFrame, value: ValueInterval, gross_margin: float,
-                      data: PanelData) -> Figure:
-    """Heat map of the value per member-month over fees × margins, cells with their interval."""
-    c = value.currency
-    point = grid.pivot(index="gross_margin", columns="fee", values="value")
-    low = grid.pivot(index="gross_margin", columns="fee", values="low")
-    high = grid.pivot(index="gross_margin", columns="fee", values="high")
-    labels = (point / 1000).round(1).astype(str) + "\n[" + (low / 1000).round(1).astype(str) + ", " \
-        + (high / 1000).round(1).astype(str) + "]"
-    fig, ax = _figure((10, 5.5))
-    sns.heatmap(point / 1000, annot=labels.to_numpy(), fmt="", cmap="PuOr", center=0, ax=ax,
-                annot_kws={"fontsize": 7},
-                xticklabels=[_money(f, c) for f in point.columns],
-                yticklabels=[plots.format_pct(m, 0) for m in point.index],
-                cbar_kws={"label": f"value per member-month, thousand {c}"})
-    plots.finish(ax, f"At a {_money(value.fee, c)} fee and {plots.format_pct(gross_margin, 0)} margin "
-                     f"a member is worth {_money(value.value, c)} a month "
-                     f"({_money(value.value_low, c)} to {_money(value.value_high, c)})",
-                 xlabel=f"membership fee, {c} per month", ylabel="gross margin on spend",
-                 note=_synthetic_note(data, "Synthetic panel. ") + f"Cells: thousand {c} per "
-                      f"member-month [{value.conf_level:.0%} bootstrap interval].")
-    return _done(fig)
-
-
 def value_bullets(value: ValueInterval, orders_only: MemberValue) -> str:
     """Interpretation of the spend-based value, beside the orders-only value of before."""
     c = value.currency
     return "\n".join([
         f"- Membership multiplies spend by **{value.spend_ratio:.2f}x** ({value.spend_ratio_low:.2f}–"
         f"{value.spend_ratio_high:.2f}): {value.rate_ratio:.2f}x the orders and "
-        f"{value.basket_ratio:.2f}x the basket. Of {_money(value.spend_per_month, c)} a member spends "
-        f"a month, {_money(value.incremental_spend, c)} is caused by membership.",
-        f"- With the {_money(value.fee, c)} fee a member is worth **{_money(value.value, c)} per "
-        f"month** ({value.conf_level:.0%} CI {_money(value.value_low, c)} to "
-        f"{_money(value.value_high, c)}); the break-even fee is **{_money(value.breakeven_fee, c)}** "
-        f"({_money(value.breakeven_fee_low, c)} to {_money(value.breakeven_fee_high, c)})"
+        f"{value.basket_ratio:.2f}x the basket. Of {money(value.spend_per_month, c)} a member spends "
+        f"a month, {money(value.incremental_spend, c)} is caused by membership.",
+        f"- With the {money(value.fee, c)} fee a member is worth **{money(value.value, c)} per "
+        f"month** ({value.conf_level:.0%} CI {money(value.value_low, c)} to "
+        f"{money(value.value_high, c)}); the break-even fee is **{money(value.breakeven_fee, c)}** "
+        f"({money(value.breakeven_fee_low, c)} to {money(value.breakeven_fee_high, c)})"
         + (" — membership pays even if free." if value.breakeven_fee_high < 0 else "."),
         f"- Counting only the extra orders at the member order value (the within-customer ratio, "
-        f"as before) gives {_money(orders_only.value, c)}: it misses the basket effect.",
+        f"as before) gives {money(orders_only.value, c)}: it misses the basket effect.",
     ])
 
 

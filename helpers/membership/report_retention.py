@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-from matplotlib.figure import Figure
-
-from helpers import plots
 from helpers.membership.lifetime import (
     CdnowCheck,
     PanelLifetime,
@@ -16,8 +12,9 @@ from helpers.membership.lifetime import (
     gg_independence_corr,
 )
 from helpers.membership.load import PanelData
-from helpers.membership.report import _done, _figure, _money, _synthetic_note
-from helpers.membership.retention import MemberLifetimeValue, Retention, member_spells, survival
+from helpers.membership.report import money
+from helpers.membership.retention import MemberLifetimeValue, Retention
+from helpers.tables import format_sci, format_sig
 
 #: |corr(frequency, mean spend)| above this: Gamma-Gamma's independence assumption is violated
 GG_CORR_LIMIT = 0.3
@@ -34,8 +31,8 @@ def retention_markdown(ret: Retention | None, mlv: MemberLifetimeValue | None,
     lines = [f"- **{ret.monthly:.1%} of members renew** at the first monthly renewal ({level} CI "
              f"{ret.monthly_low:.1%}–{ret.monthly_high:.1%}); {ret.survival_12:.0%} of joiners are "
              f"expected to still pay after 12 months (shifted-beta-geometric fit on "
-             f"{ret.members:,} spells, {ret.cancelled:,} cancelled; α = {ret.alpha:.3g}, "
-             f"β = {ret.beta:.3g})."]
+             f"{ret.members:,} spells, {ret.cancelled:,} cancelled; α = {format_sig(ret.alpha, 3)}, "
+             f"β = {format_sig(ret.beta, 3)})."]
     if data.true_retention is not None:
         covers = ret.monthly_low <= data.true_retention <= ret.monthly_high
         lines.append(f"- Planted retention: **{data.true_retention:.1%}** at every renewal; the "
@@ -43,43 +40,11 @@ def retention_markdown(ret: Retention | None, mlv: MemberLifetimeValue | None,
     lines.append(f"- A new member is expected to pay **{mlv.months:.1f} discounted months** within "
                  f"{mlv.horizon} months ({mlv.months_low:.1f}–{mlv.months_high:.1f}); at the value "
                  f"per member-month above that makes a **member lifetime value of "
-                 f"{_money(mlv.value, mlv.currency)}** ({_money(mlv.low, mlv.currency)} to "
-                 f"{_money(mlv.high, mlv.currency)}; both uncertainties from the same bootstrap "
+                 f"{money(mlv.value, mlv.currency)}** ({money(mlv.low, mlv.currency)} to "
+                 f"{money(mlv.high, mlv.currency)}; both uncertainties from the same bootstrap "
                  "draws). It is the value membership *causes*, unlike the BG/NBD lifetime values "
                  "below, which value who members are.")
     return "\n".join(lines)
-
-
-def figure_retention(panel: Any, ret: Retention | None, data: PanelData) -> Figure | None:
-    """Share of joiners still paying by paid months: Kaplan–Meier vs the sBG fit with its band."""
-    if ret is None:
-        return None
-    from statsmodels.duration.survfunc import SurvfuncRight
-
-    spells = member_spells(panel)
-    # a member still paying after m months is known to have renewed m - 1 times: T > m - 1,
-    # the same censoring as the sBG likelihood
-    known = spells.paid_months - (~spells.cancelled).astype(int)
-    km = SurvfuncRight(known, spells.cancelled.astype(int),
-                       entry=spells.entry if spells.entry.any() else None)
-    t = np.arange(0, int(spells.paid_months.max()) + 1)
-    band = np.array([survival(a, b, t) for a, b in ret.draws])
-    q = (1 - ret.conf_level) / 2
-    fig, ax = _figure()
-    ax.fill_between(t, np.quantile(band, q, axis=0), np.quantile(band, 1 - q, axis=0),
-                    color=plots.color_for("target"), alpha=0.2,
-                    label=f"sBG {ret.conf_level:.0%} interval")
-    ax.plot(t, survival(ret.alpha, ret.beta, t), color=plots.color_for("target"), label="sBG fit")
-    ax.step(np.r_[0, km.surv_times], np.r_[1.0, km.surv_prob], where="post",
-            color=plots.color_for("baseline"), label="observed (Kaplan–Meier)")
-    ax.set_ylim(0, 1.02)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend()
-    plots.finish(ax, f"{ret.survival_12:.0%} of joiners still pay after 12 months",
-                 xlabel="months paid", ylabel="share of joiners still members",
-                 note=_synthetic_note(data, "Synthetic panel. ")
-                 + "sBG: Fader & Hardie (2007); Kaplan–Meier: statsmodels SurvfuncRight.")
-    return _done(fig)
 
 
 def model_checks_markdown(life: PanelLifetime, cdnow: CdnowCheck) -> str:
@@ -101,8 +66,9 @@ def model_checks_markdown(life: PanelLifetime, cdnow: CdnowCheck) -> str:
                      "description of who members are, not as a forecast to price on.")
     a, b = life.bgnbd.params["a"], life.bgnbd.params["b"]
     if bgnbd_degenerate(life.bgnbd):
-        lines.append(f"- **The panel BG/NBD is degenerate**: a = {a:.3g}, b = {b:,.0f}, a mean "
-                     f"dropout probability per purchase of {a / (a + b):.1e} — it has found no "
+        lines.append(f"- **The panel BG/NBD is degenerate**: a = {format_sig(a, 3)}, b = {b:,.0f}, a "
+                     f"mean dropout probability per purchase of {format_sci(a / (a + b), 2)} — it "
+                     "has found no "
                      "churn and reduced to a model in which nobody leaves, so its lifetimes rest "
                      "on the horizon alone. Members' churn is measured directly above (sBG on the "
                      "spells).")

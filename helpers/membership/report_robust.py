@@ -1,6 +1,6 @@
 """What notebook 04 shows of the heterogeneity-robust estimate (ETWFE) and its sensitivity.
 
-The answer in words, the event-time profile with its uniform band, the cohort table, the
+The answer in words, the cohort table, the
 sensitivity statement that replaces the pre-test gate, and the recorded ``robust.*`` /
 ``sensitivity.*`` keys of issue 26. "Truth" appears only for the synthetic panel.
 """
@@ -11,9 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from helpers import plots
 from helpers.membership import report_event
 from helpers.membership.effect import RateRatio
 from helpers.membership.event_study import EventStudy
@@ -112,34 +110,6 @@ def cohort_view(effect: RobustEffect, data: PanelData) -> Any:
                  headers={"member_months": "member-months", "ratio": f"{effect.outcome} ratio"},
                  caption=f"Robust effect on {effect.outcome} by join cohort (ratio of totals, "
                          f"{effect.conf_level:.0%} intervals)", index=False)
-
-
-def figure_robust(effect: RobustEffect, data: PanelData) -> Figure:
-    """The robust effect by months since joining: pointwise intervals and the uniform band."""
-    plots.use_style()
-    fig = plots.plt.figure()
-    ax = fig.gca()
-    t = effect.by_event
-    x = t.index.to_numpy()
-    ax.fill_between(x, t["band_low"], t["band_high"], color=plots.color_for("member"), alpha=0.15,
-                    label=f"uniform {effect.conf_level:.0%} band (all months at once)")
-    ax.errorbar(x, t["ratio"], yerr=[t["ratio"] - t["low"], t["high"] - t["ratio"]], fmt="o",
-                color=plots.color_for("member"), ecolor="#555555", capsize=3, lw=1,
-                label=f"estimate ({effect.conf_level:.0%} interval)")
-    ax.axhline(1.0, color="#555555", lw=1, ls=":")
-    ax.axhline(effect.rate_ratio, color=plots.color_for("member"), lw=1, ls="--",
-               label=f"overall {effect.rate_ratio:.2f}x")
-    if data.ratio_at_tenure is not None and effect.outcome == "orders":
-        ax.plot(x, [data.ratio_at_tenure(int(k)) for k in x], color=plots.color_for("target"), lw=1.5,
-                label="planted effect")
-    ax.legend(loc="lower right")
-    note = ("Synthetic panel (seeded). " if data.synthetic else "") + (
-        "ETWFE Poisson (Wooldridge 2023); intervals from a multiplier bootstrap over customers.")
-    plots.finish(ax, f"Robust to who joins when: membership multiplies {effect.outcome} by "
-                     f"{effect.rate_ratio:.2f}x", xlabel="months since joining",
-                 ylabel=f"{effect.outcome}: ratio of totals", note=note)
-    plots.plt.close(fig)  # shown once, by the notebook's display
-    return fig
 
 
 def _finite(x: float) -> float | None:

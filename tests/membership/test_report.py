@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.membership import effect, report
+from helpers.membership import effect, figures, report
 from helpers.membership.effect import RateRatio
 from helpers.membership.load import PanelData
 
@@ -49,7 +49,7 @@ def test_fit_report_flags_non_converged_and_boundary_fits():
 
 def test_figure_effects_title_states_the_finding(tiny):
     adjusted = effect.adjusted_rate_ratio(tiny)
-    fig = report.figure_effects(report.effect_table(2.0, adjusted, 3.0), 2.0, adjusted, _data(tiny))
+    fig = figures.figure_effects(report.effect_table(2.0, adjusted, 3.0), 2.0, adjusted, _data(tiny))
     assert isinstance(fig, Figure)
     assert fig.axes[0].get_title(loc="left") == "Members order 2.0x as often, but membership causes about 3.0x"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.membership import report_event
+from helpers.membership import figures, report_event
 from helpers.membership.effect import RateRatio
 from helpers.membership.event_study import event_study
 from helpers.membership.load import PanelData, check_panel
@@ -66,5 +66,5 @@ def test_event_results_keys(worlds):
 
 def test_event_figure_title_states_the_verdict(worlds):
     data, study = worlds["trend"]
-    fig = report_event.figure_event_study(study, data)
+    fig = figures.figure_event_study(study, data)
     assert "orders were already moving before joining" in fig.axes[0].get_title(loc="left")

@@ -120,3 +120,6 @@ def test_lifetime_value_words_and_planted_retention():
     assert mlv.value == pytest.approx(10000.0 * mlv.months)
     text = report_retention.retention_markdown(r, mlv, data)
     assert "of members renew" in text and "covers" in text and "member lifetime value" in text
+    import re
+
+    assert not re.search(r"\de[+-]?\d", text), text  # α, β of a near-constant rate are large
