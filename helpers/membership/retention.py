@@ -200,6 +200,10 @@ def retention(panel: pd.DataFrame, weights: np.ndarray, *, conf_level: float = 0
     if not 0.5 < conf_level < 1:
         raise ValueError(f"conf_level = {conf_level!r} must be in (0.5, 1)")
     spells = member_spells(panel)
+    n_customers = int(pd.factorize(panel["customer_id"])[0].max()) + 1
+    if weights.ndim != 2 or weights.shape[1] != n_customers:
+        raise ValueError(f"weights has shape {weights.shape}; expected (n_boot, {n_customers}) "
+                         "from robust.customer_weights of the same panel")
     if len(spells.paid_months) == 0:
         raise ValueError("the panel has no member: retention cannot be estimated")
     if not spells.cancelled.any():

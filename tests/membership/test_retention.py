@@ -101,6 +101,8 @@ def test_no_cancellation_is_not_identified():
     assert retention.fit_retention(p, w) is None
     with pytest.raises(ValueError, match="no member cancelled"):
         retention.retention(p, w)
+    with pytest.raises(ValueError, match=r"weights has shape \(50, 3\); expected \(n_boot, 300\)"):
+        retention.retention(p, w[:, :3])
     data = PanelData(p, True, 2.0, "sim", None, 1.0)
     text = report_retention.retention_markdown(None, None, data)
     assert "not identified" in text and "leave_month" in text
