@@ -94,6 +94,7 @@ class RateRatio:
     n_members: int
     method: str
     excluded: dict[str, int] = field(default_factory=dict)
+    calendar: bool = False  # windows weighted by calendar-month levels (adjusted_rate_ratio)
 
     def covers(self, value: float) -> bool:
         """True if ``value`` lies inside the interval."""
@@ -275,7 +276,29 @@ def adjusted_rate_ratio(panel: pd.DataFrame, *, conf_level: float = 0.95,
     return RateRatio(estimate=float(np.exp(beta)), low=float(np.exp(beta - zcrit * se)),
                      high=float(np.exp(beta + zcrit * se)), conf_level=conf_level,
                      n_customers=len(table), n_members=int(table["member"].sum()),
-                     method=method, excluded=excluded)
+                     method=method, excluded=excluded, calendar=calendar)
+
+
+def after_cancel_share(panel: pd.DataFrame) -> float:
+    """Share of joiners' months from joining on that follow a cancellation (not member months).
+
+    The within-customer contrast (:func:`adjusted_rate_ratio`) counts every month from the join
+    month on as "after", cancelled months included, so it measures the effect of *having joined*:
+    diluted toward 1 by this share of the after window.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"customer_id": ["A"] * 4 + ["B"] * 4,
+    ...                   "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"] * 2),
+    ...                   "member": [False, True, False, False, False, False, False, False],
+    ...                   "join_month": pd.to_datetime(["2024-02-01"] * 4 + [None] * 4)})
+    >>> after_cancel_share(p)  # A joins in February, cancels after one month: 2 of 3 after-months
+    0.6666666666666666
+    """
+    after = panel["join_month"].notna() & (panel["month"] >= panel["join_month"])
+    if not after.any():
+        return 0.0
+    return float((after & ~panel["member"].astype(bool)).sum() / after.sum())
 
 
 def selection_share(naive: float, adjusted: float) -> float | None:

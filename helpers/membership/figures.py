@@ -42,7 +42,7 @@ def done(fig: Figure) -> Figure:
 
 
 def figure_effects(effects: pd.DataFrame, naive: float, adjusted: RateRatio, data: PanelData) -> Figure:
-    """Horizontal bars: naive, adjusted (with its interval) and, for synthetic data, the truth."""
+    """Horizontal bars: naive, within-customer (with its interval) and, for synthetic data, the truth."""
     fig, ax = new_figure()
     kinds = list(effects.index)
     colours = [plots.color_for("non_member"), plots.color_for("member"),
@@ -53,7 +53,7 @@ def figure_effects(effects: pd.DataFrame, naive: float, adjusted: RateRatio, dat
                 fmt="none", ecolor="black", capsize=4)
     ax.axvline(1.0, color="#555555", lw=1, ls=":")
     ax.invert_yaxis()
-    plots.finish(ax, f"Members order {naive:.1f}x as often, but membership causes about "
+    plots.finish(ax, f"Members order {naive:.1f}x as often; against themselves before joining, "
                      f"{adjusted.estimate:.1f}x",
                  xlabel="orders per month, ratio member / non-member (1 = no difference)",
                  note=synthetic_note(data) + f"Error bar: {adjusted.conf_level:.0%} confidence interval.")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers import plots, privacy
 from helpers.btyd import clv
-from helpers.membership.effect import RateRatio, selection_share
+from helpers.membership.effect import RateRatio, after_cancel_share, selection_share
 from helpers.membership.lifetime import CdnowCheck, PanelLifetime
 from helpers.membership.load import PanelData
 from helpers.membership.schemas import CURRENCY, MEMBERSHIP_PANEL
@@ -60,7 +60,7 @@ def effect_table(naive: float, adjusted: RateRatio, true_ratio: float | None = N
     [9.0, 2.0, 2.0]
     """
     rows = [("naive: member vs non-member months", naive, np.nan, np.nan),
-            ("adjusted: within-customer, before vs after joining", adjusted.estimate, adjusted.low,
+            ("within-customer, before vs after joining (descriptive)", adjusted.estimate, adjusted.low,
              adjusted.high)]
     if true_ratio is not None:
         rows.append(("true causal ratio (synthetic generator)", true_ratio, np.nan, np.nan))
@@ -165,20 +165,29 @@ def excluded_view(rate_ratio: RateRatio) -> Any:
 def effect_bullets(naive: float, adjusted: RateRatio, data: PanelData) -> str:
     """Interpretation of the naive and adjusted ratios (and the truth, for synthetic data)."""
     share = selection_share(naive, adjusted.estimate)
+    calendar = ("windows weighted by never-joined customers' month levels" if adjusted.calendar
+                else "months counted equally, no calendar adjustment")
     lines = [
         f"- Members place **{naive:.1f}x** as many orders per month as non-members (the naive ratio).",
         f"- Compared with themselves before joining, members order **{adjusted.estimate:.2f}x** as "
         f"much ({adjusted.conf_level:.0%} CI {adjusted.low:.2f}–{adjusted.high:.2f}, "
-        f"{adjusted.n_members:,} members, {adjusted.n_customers:,} customers)."
-        + ("" if share is None else f" On the log scale **{share:.0%}** of the naive gap is "
-           "selection, not effect."),
+        f"{adjusted.n_members:,} members, {adjusted.n_customers:,} customers; {calendar})."
+        + ("" if share is None else f" By this contrast, on the log scale **{share:.0%}** of the "
+           "naive gap is selection."),
     ]
+    cancelled = after_cancel_share(data.panel)
+    if cancelled > 0:
+        lines.append(f"- This is a **descriptive contrast of having joined**, not the effect of "
+                     f"being a member: {cancelled:.0%} of the months it counts as after joining "
+                     "follow a cancellation, which pulls it toward 1. The robust estimate "
+                     "(section 2c) counts member months only; it is the one the value uses.")
     if data.synthetic:
         covers = adjusted.covers(data.true_rate_ratio)
         inside = adjusted.covers(naive)
-        lines.append(f"- The generator's true ratio is **{data.true_rate_ratio:g}**: the adjusted "
-                     f"interval {'covers it' if covers else '**misses** it'}; the naive ratio is "
-                     f"{'inside' if inside else 'outside'} that interval.")
+        lines.append(f"- The generator's true ratio on member months is **{data.true_rate_ratio:g}**: "
+                     f"the within-customer interval {'covers it' if covers else '**misses** it'}"
+                     + (" (it measures having joined, see above)" if cancelled > 0 and not covers else "")
+                     + f"; the naive ratio is {'inside' if inside else 'outside'} that interval.")
     return "\n".join(lines)
 
 

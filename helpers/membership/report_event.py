@@ -62,7 +62,7 @@ def design_table(naive: float, adjusted: RateRatio, study: EventStudy, data: Pan
     """Naive, within-customer and event-study ratios side by side (and the truth when known)."""
     truth = true_aggregate(study, data)
     rows = [("naive: member vs non-member months", naive, np.nan, np.nan, ""),
-            ("within-customer before/after (conditional Poisson)", adjusted.estimate, adjusted.low,
+            ("within-customer before/after joining (descriptive)", adjusted.estimate, adjusted.low,
              adjusted.high, ""),
             ("event study: summary of the post terms", study.rate_ratio, study.low, study.high,
              "flags a pre-trend" if study.flags_pretrend() else "no pre-trend flagged")]

@@ -29,6 +29,20 @@ def test_effect_bullets_follow_the_results(tiny):
     assert "**2.0x**" in text and f"**{adjusted.estimate:.2f}x**" in text and "covers it" in text
     own = report.effect_bullets(2.0, adjusted, _data(tiny, synthetic=False))
     assert "generator" not in own
+    assert "cancellation" not in text and "windows weighted" in text
+
+
+def test_effect_bullets_label_the_contrast_descriptive_when_members_cancel(tiny):
+    # CUST-A cancels after February: its March is "after joining" but not a member month, one of
+    # the 4 after-join months of CUST-A and CUST-B (25%).
+    cancelled = tiny.copy()
+    cancelled.loc[(cancelled["customer_id"] == "CUST-A") & (cancelled["month"] == "2024-03-01"),
+                  "member"] = False
+    assert effect.after_cancel_share(cancelled) == 0.25
+    text = report.effect_bullets(2.0, effect.adjusted_rate_ratio(cancelled, calendar=False),
+                                 _data(cancelled))
+    assert "25% of the months" in text and "descriptive contrast of having joined" in text
+    assert "months counted equally" in text
 
 
 def test_source_markdown_says_synthetic_only_for_synthetic_data(tiny):
@@ -51,7 +65,7 @@ def test_figure_effects_title_states_the_finding(tiny):
     adjusted = effect.adjusted_rate_ratio(tiny)
     fig = figures.figure_effects(report.effect_table(2.0, adjusted, 3.0), 2.0, adjusted, _data(tiny))
     assert isinstance(fig, Figure)
-    assert fig.axes[0].get_title(loc="left") == "Members order 2.0x as often, but membership causes about 3.0x"
+    assert fig.axes[0].get_title(loc="left") == "Members order 2.0x as often; against themselves before joining, 3.0x"
 
 
 def test_excluded_table_counts():
