@@ -3,7 +3,8 @@
 What is where:
 
 * :mod:`~helpers.cadence.params` — ``Params``, the notebook's parameters (declared once);
-  :mod:`~helpers.cadence.thresholds` — the stage thresholds and their defaults (declared once, light);
+  :mod:`~helpers.cadence.constants` — event types, stages, the reference policy and the stage thresholds
+  (declared once, light);
 * :mod:`~helpers.cadence.schemas` — the ``cadence_messages`` and ``cadence_events`` contracts;
 * :mod:`~helpers.cadence.load` — read and validate the logs, the data-quality rules (``clean_log``);
 * metrics, pure functions: :mod:`~helpers.cadence.stages` (lifecycle stage at each send),

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.cadence.stages import POLICY_INTERVAL_DAYS, STAGES
+from helpers.cadence.constants import POLICY_INTERVAL_DAYS, STAGES
 
 #: Confidence level of every interval of notebook 05 (a 90 % interval = two one-sided 5 % tests).
 LEVEL = 0.90

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.cadence.stages import STAGES
+from helpers.cadence.constants import STAGES
 from helpers.cadence.times import seconds
 from helpers.constants import KURLY_GROSS_MARGIN_2021
 from helpers.privacy import pseudonymise_columns

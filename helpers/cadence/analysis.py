@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.cadence import adherence, amounts, intervals, purchases, robustness, stages, timing
+from helpers.cadence.constants import STAGES
 from helpers.cadence.load import LogData, clean_log
 from helpers.cadence.params import Params
 
@@ -68,7 +69,7 @@ def analyse(p: Params, data: LogData) -> Analysis:
     w_null, w_null_sd = amounts.w_pattern_null_share(messages, draws=p.null_draws, seed=p.seed)
     agreement = intervals.interval_agreement(iv, margin_days=p.agreement_margin_days, alpha=AGREEMENT_ALPHA)
     adh = adherence.interval_adherence(iv, margin_days=p.agreement_margin_days)
-    quartiles = iv.groupby("stage")["days"].quantile([0.25, 0.75]).unstack().reindex(list(stages.STAGES))
+    quartiles = iv.groupby("stage")["days"].quantile([0.25, 0.75]).unstack().reindex(list(STAGES))
     quartiles.columns = ["q1_days", "q3_days"]
     table = agreement.join(quartiles).join(adh.drop(columns=["policy_days", "customers", "intervals"]))
     robust = robustness.threshold_robustness(messages, events, p.thresholds(), p.robustness_shift_days,

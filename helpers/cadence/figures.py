@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers.cadence import stages
 from helpers.cadence.adherence import LEVEL
 from helpers.cadence.analysis import Analysis
+from helpers.cadence.constants import STAGES
 from helpers.cadence.report import POLICY_SOURCE
 from helpers.plots import color_for, finish, money_axis, palette_for, percent_axis, plt
 
@@ -21,7 +21,7 @@ def _note(a: Analysis) -> str:
 def figure_intervals(a: Analysis) -> Figure:
     """Median send interval per stage with its p10–p90 range, the policy value and its margin."""
     measured = a.interval_table[a.interval_table["intervals"] > 0]
-    colors = palette_for(stages.STAGES)
+    colors = palette_for(STAGES)
     fig, ax = plt.subplots()
     ax.barh(measured.index, measured["median_days"], color=[colors[s] for s in measured.index])
     ax.errorbar(measured["median_days"], measured.index,
@@ -101,7 +101,7 @@ def figure_weekdays(a: Analysis) -> Figure:
 
 def figure_discounts(a: Analysis) -> Figure:
     """Mean discount rate per stage against the gross margin."""
-    colors = palette_for(stages.STAGES)
+    colors = palette_for(STAGES)
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.bar(a.by_stage.index, a.by_stage["mean_rate"], color=[colors[s] for s in a.by_stage.index])
     ax.axhline(a.p.gross_margin, color="#D55E00", linestyle="--", label=f"gross margin {a.p.gross_margin:.0%}")

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.cadence.stages import POLICY_INTERVAL_DAYS, STAGES
+from helpers.cadence.constants import POLICY_INTERVAL_DAYS, STAGES
 from helpers.cadence.times import seconds
 
 

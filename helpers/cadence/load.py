@@ -22,9 +22,6 @@ from helpers.config import SYNTHETIC_DIR, resolve_path
 from helpers.contracts import DataContractError, load_csv, validate
 from helpers.params import ParameterError
 
-#: Event types of the event log.
-EVENTS = ("signup", "cart_add", "purchase")
-
 
 def load_log(messages_path: str | Path, events_path: str | Path, *,
              naive_timezone: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from helpers.cadence.thresholds import DEFAULT, HELP, StageThresholds
+from helpers.cadence.constants import DEFAULT, HELP, StageThresholds
 from helpers.constants import KURLY_GROSS_MARGIN_2021
 from helpers.params import NotebookParams, data_path
 
@@ -92,7 +92,7 @@ class Params(NotebookParams):
                                        "up in the threshold-robustness table")
 
     def thresholds(self) -> StageThresholds:
-        """The stage thresholds as a :class:`helpers.cadence.thresholds.StageThresholds`."""
+        """The stage thresholds as a :class:`helpers.cadence.constants.StageThresholds`."""
         return StageThresholds(
             onboarding_days=self.onboarding_days, cart_days=self.cart_days,
             post_first_days=self.post_first_days, push_days=self.push_days,

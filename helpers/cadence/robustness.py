@@ -13,7 +13,13 @@ from collections.abc import Mapping
 import pandas as pd
 
 from helpers.cadence import adherence, intervals, stages
-from helpers.cadence.thresholds import DAY_THRESHOLDS, StageThresholds, shifted
+from helpers.cadence.constants import (
+    DAY_THRESHOLDS,
+    POLICY_INTERVAL_DAYS,
+    STAGES,
+    StageThresholds,
+    shifted,
+)
 
 
 def verdicts(messages: pd.DataFrame, events: pd.DataFrame, thresholds: StageThresholds,
@@ -34,10 +40,10 @@ def verdicts(messages: pd.DataFrame, events: pd.DataFrame, thresholds: StageThre
     >>> float(verdicts(m, e, StageThresholds()).loc["inactive", "adherence"])
     1.0
     """
-    policy = stages.POLICY_INTERVAL_DAYS if policy is None else policy
+    policy = POLICY_INTERVAL_DAYS if policy is None else policy
     iv = intervals.stage_intervals(messages, stages.infer_stages(messages, events, thresholds))
     adh = adherence.interval_adherence(iv, policy=policy, margin_days=margin_days)
-    cadence = [s for s in stages.STAGES if policy.get(s) is not None]
+    cadence = [s for s in STAGES if policy.get(s) is not None]
     med = iv.groupby("stage")["days"].median().reindex(cadence)
     out = adh.loc[cadence, ["intervals", "adherence", "adherence_low", "peaks_at_policy"]].copy()
     out.insert(1, "median_days", med)
@@ -58,7 +64,7 @@ def threshold_robustness(messages: pd.DataFrame, events: pd.DataFrame, threshold
     shift_days : int
         Days each threshold moves down and up (>= 1).
     policy : mapping, optional
-        Stage → policy interval in days (default :data:`~helpers.cadence.stages.POLICY_INTERVAL_DAYS`).
+        Stage → policy interval in days (default :data:`~helpers.cadence.constants.POLICY_INTERVAL_DAYS`).
     margin_days : float
         The adherence margin :math:`\varepsilon` (days).
 

@@ -5,9 +5,15 @@ Yozm IT (2024), *Kurly coupon texts*, inferred from one customer's texts (see ``
 a share of sends breaks the quiet-hours rule so the audit has something to find.
 ``python -m helpers synth`` calls :func:`write_synthetic`.
 
-Note: :func:`simulate_messages` assigns stages with the analysis's own
-:func:`helpers.cadence.stages.stages_from_features`, so recovering its stages checks the pipeline,
-not the stage rules; ``tests/cadence/`` holds an independent simulator for that.
+Stages: :func:`simulate_messages` labels the stage of each customer-week with the simulator's own
+implementation of the stage rules, :func:`label_stages` (a sequential walk over each customer's
+events, then scalar rules), written apart from the analysis's vectorised
+:func:`helpers.cadence.stages.stage_features` / :func:`~helpers.cadence.stages.stages_from_features`
+and sharing no code with them. Recovering the simulator's stages with
+:func:`~helpers.cadence.stages.infer_stages` is therefore a check of the analysis's stage rule
+(``tests/cadence/test_simulator_stages.py`` compares the two labellers on weekly grids;
+``tests/cadence/test_independent_simulator.py`` holds an event-driven simulator with another policy
+and other thresholds).
 """
 
 from __future__ import annotations
@@ -19,16 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.cadence.load import EVENTS
-from helpers.cadence.stages import (
-    POLICY_INTERVAL_DAYS,
-    StageThresholds,
-    stage_features,
-    stages_from_features,
-)
+from helpers.cadence.constants import DEFAULT, EVENTS, POLICY_INTERVAL_DAYS, StageThresholds
 from helpers.contracts import require_number
 
-_THRESHOLDS = StageThresholds()  # the default stage thresholds
+_DAY = 86_400  # seconds per day
 
 #: Weekday shares of sends reported for Kurly (Yozm IT, 2024: about 50 texts over three years).
 POLICY_WEEKDAY_SHARES = {"mon": 0.62, "tue": 0.17, "wed": 0.09, "thu": 0.08, "fri": 0.04,
@@ -136,12 +136,115 @@ def simulate_events(n_customers: int = 400, seed: int = 5, settings: SimSettings
     return frame[["customer_id", "event", "at"]].reset_index(drop=True)
 
 
+def _epoch_seconds(times: pd.Series) -> np.ndarray:
+    """Whole seconds since the Unix epoch (UTC) of tz-aware times."""
+    delta = times.dt.tz_convert("UTC") - pd.Timestamp(0, tz="UTC")
+    return np.asarray(delta // pd.Timedelta(seconds=1), dtype="int64")
+
+
+def _stage_now(t: int, th: StageThresholds, signup: int | None, bought: int, first: int | None,
+               last_buy: int | None, last_cart: int | None, last_seen: int) -> str:
+    """The stage at time ``t`` (seconds) of a customer whose history so far is the other arguments."""
+    if signup is None:
+        return "before_signup"
+    cart_is_latest = last_cart is not None and last_cart >= signup and (last_buy is None or last_cart >= last_buy)
+    if cart_is_latest and (t - last_cart) / _DAY < th.cart_days:
+        return "cart"
+    # the idle clock runs from the last event, or from the end of the welcome / repurchase programme
+    if bought == 0:
+        idle_from = max(last_seen, signup + th.onboarding_days * _DAY)
+    elif bought == 1:
+        idle_from = max(last_seen, first + (th.post_first_days + th.push_days) * _DAY)
+    else:
+        idle_from = last_seen
+    idle = (t - idle_from) / _DAY
+    if bought >= th.repeat_from_purchase and idle < th.dormant_days:
+        return "repeat"
+    if bought == 1:
+        since_first = (t - first) / _DAY
+        if since_first < th.post_first_days:
+            return "post_first_purchase"
+        if since_first < th.post_first_days + th.push_days:
+            return "repurchase_push"
+    elif bought == 0 and (t - signup) / _DAY < th.onboarding_days:
+        return "onboarding"
+    edge = th.dormant_days
+    for name, width in (("inactive", 0), ("dormant", th.dormant_silence_days), ("churned", th.churn_silence_days)):
+        edge += width
+        if idle < edge:
+            return name
+    return "resurrected"
+
+
+def _walk_histories(customer_ids: pd.Series, times: pd.Series, events: pd.DataFrame,
+                    thresholds: StageThresholds) -> tuple[list[str], list[int]]:
+    """(stage, purchases so far) at each (customer, time), walking each customer's events in time order."""
+    history: dict[object, list[tuple[int, str]]] = {}
+    rows = zip(events["customer_id"].tolist(), _epoch_seconds(events["at"]).tolist(), events["event"].tolist(),
+               strict=True)
+    for cid, sec, kind in sorted(rows, key=lambda r: r[1]):
+        if kind in EVENTS:
+            history.setdefault(cid, []).append((sec, kind))
+    ids = customer_ids.tolist()
+    secs = _epoch_seconds(times).tolist()
+    codes = pd.factorize(customer_ids)[0]
+    code_of = codes.tolist()
+    stage: list[str] = [""] * len(ids)
+    bought_at: list[int] = [0] * len(ids)
+    current = None  # no customer yet
+    for i in np.lexsort((np.asarray(secs, dtype="int64"), codes)).tolist():  # by customer, then time
+        t = secs[i]
+        if code_of[i] != current:
+            current = code_of[i]
+            todo, k = history.get(ids[i], []), 0
+            signup = first = last_buy = last_cart = None
+            bought, last_seen = 0, -1
+        while k < len(todo) and todo[k][0] <= t:  # an event at exactly t counts as before it
+            sec, kind = todo[k]
+            k += 1
+            last_seen = sec
+            if kind == "signup":
+                signup = sec if signup is None else signup
+            elif kind == "purchase":
+                bought += 1
+                last_buy = sec
+                first = sec if first is None else first
+            else:
+                last_cart = sec
+        stage[i] = _stage_now(t, thresholds, signup, bought, first, last_buy, last_cart, last_seen)
+        bought_at[i] = bought
+    return stage, bought_at
+
+
+def label_stages(customer_ids: pd.Series, times: pd.Series, events: pd.DataFrame,
+                 thresholds: StageThresholds = DEFAULT) -> pd.Series:
+    """The simulator's stage of each customer at each (tz-aware) time, from the event log ``events``.
+
+    The same stage rules as the analysis (:func:`helpers.cadence.stages.stages_from_features`,
+    where they are stated), implemented independently: each customer's events are walked in time
+    order (an event at exactly the query time counts as before it) keeping sign-up, purchase count,
+    first and last purchase, last cart add and last event, and the first rule that applies names
+    the stage. Returns a Series named ``stage`` with the index of ``times``.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"customer_id": ["a", "a"], "event": ["signup", "cart_add"],
+    ...     "at": pd.to_datetime(["2024-01-01T10:00+09:00", "2024-03-01T10:00+09:00"])})
+    >>> t = pd.Series(pd.to_datetime(["2023-12-01T00:00+09:00", "2024-01-15T12:00+09:00",
+    ...                               "2024-03-04T12:00+09:00"]))
+    >>> label_stages(pd.Series(["a", "a", "a"]), t, e).tolist()
+    ['before_signup', 'onboarding', 'cart']
+    """
+    stage, _bought = _walk_histories(pd.Series(customer_ids), times, events, thresholds)
+    return pd.Series(stage, index=times.index, name="stage", dtype=object)
+
+
 def _policy_weeks(policy: Mapping[str, int | None]) -> dict[str, int | None]:
     return {k: (None if v is None else max(1, round(v / 7))) for k, v in policy.items()}
 
 
 def simulate_messages(events: pd.DataFrame, seed: int = 5, settings: SimSettings = SimSettings(),
-                      thresholds: StageThresholds = _THRESHOLDS,
+                      thresholds: StageThresholds = DEFAULT,
                       policy: Mapping[str, int | None] | None = None) -> pd.DataFrame:
     """Coupon messages that the inferred policy would send to the customers in ``events``.
 
@@ -149,7 +252,7 @@ def simulate_messages(events: pd.DataFrame, seed: int = 5, settings: SimSettings
     -----
     For every customer and every local week (Monday 00:00) from sign-up to ``end``:
 
-    1. the stage at the week start is :func:`stages_from_features` (same rules as the analysis);
+    1. the stage at the week start is :func:`label_stages` (the analysis's rules, implemented apart);
     2. a stage with a policy interval :math:`k` weeks (:data:`POLICY_INTERVAL_DAYS` / 7)
        gets a message when the stage just changed or :math:`k` weeks have passed since the last
        message; ``churned`` gets one last message when entered; other stages stay silent;
@@ -178,16 +281,15 @@ def simulate_messages(events: pd.DataFrame, seed: int = 5, settings: SimSettings
     end = pd.Timestamp(s.end, tz=tz)
     n_weeks = int((end - t0) / pd.Timedelta(days=7)) + 1
     customers = pd.unique(events["customer_id"])
-    consent = dict(zip(customers, rng.random(len(customers)) < s.night_consent_share, strict=True))
-    phase = dict(zip(customers, rng.integers(0, len(s.w_template), len(customers)), strict=True))
+    consent = rng.random(len(customers)) < s.night_consent_share  # per customer, in ``customers`` order
+    phase = rng.integers(0, len(s.w_template), len(customers))
     week_starts = pd.date_range(t0.tz_localize(None), periods=n_weeks, freq="7D")
     grid_c = np.repeat(customers, n_weeks)
     grid_t = pd.Series(week_starts.take(np.tile(np.arange(n_weeks), len(customers)))
                        .tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward"))
-    grid_ids = pd.Series(grid_c, dtype=object)
-    feats = stage_features(grid_ids, grid_t, events)
-    stage = stages_from_features(feats, grid_t, thresholds).to_numpy().reshape(len(customers), n_weeks)
-    purchases = feats["purchases"].to_numpy().reshape(len(customers), n_weeks)
+    labels, bought = _walk_histories(pd.Series(grid_c, dtype=object), grid_t, events, thresholds)
+    stage = np.asarray(labels, dtype=object).reshape(len(customers), n_weeks)
+    purchases = np.asarray(bought, dtype="int64").reshape(len(customers), n_weeks)
     send_weeks: list[tuple[int, int, str, int]] = []
     for ci in range(len(customers)):
         prev_stage, last_week = None, -10**6
@@ -215,7 +317,7 @@ def simulate_messages(events: pd.DataFrame, seed: int = 5, settings: SimSettings
     hours, hp = zip(*s.hour_shares, strict=True)
     hour = rng.choice(np.asarray(hours), size=m, p=np.asarray(hp) / sum(hp))
     minute = rng.integers(0, 60, size=m)
-    cons = np.array([consent[customers[c]] for c in sw[:, 0]])
+    cons = consent[sw[:, 0]]
     night = rng.random(m) < np.where(cons, s.consented_night_share, s.violation_share)
     hour = np.where(night, rng.choice(np.asarray(s.night_hours), size=m), hour)
     offsets = pd.to_timedelta(sw[:, 1] * 7 + wd, unit="D") + pd.to_timedelta(hour * 60 + minute, unit="min")
@@ -224,7 +326,7 @@ def simulate_messages(events: pd.DataFrame, seed: int = 5, settings: SimSettings
     # position within the customer's sequence drives the W cycle
     pos = pd.Series(sw[:, 0]).groupby(sw[:, 0]).cumcount().to_numpy()
     tmpl = np.asarray(s.w_template)
-    ph = np.array([phase[customers[c]] for c in sw[:, 0]])
+    ph = phase[sw[:, 0]]
     amount = tmpl[(pos + ph) % len(tmpl)]
     noisy = rng.random(m) < s.amount_noise
     amount = np.where(noisy, rng.choice(np.arange(5_000.0, 13_001.0, 1_000.0), size=m), amount)

@@ -9,25 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.cadence.load import EVENTS
-from helpers.cadence.thresholds import DEFAULT, StageThresholds
+from helpers.cadence.constants import DEFAULT, EVENTS, STAGES, StageThresholds
 from helpers.cadence.times import seconds
-
-#: Lifecycle stages, in the order tables show them.
-STAGES = ("onboarding", "inactive", "cart", "post_first_purchase", "repurchase_push", "repeat",
-          "dormant", "churned", "resurrected")
-
-#: Send interval (days) per stage of the policy inferred from Kurly's texts (Yozm IT, 2024);
-#: None = no regular sends (onboarding and dormant: silence; churned: one last coupon).
-POLICY_INTERVAL_DAYS: dict[str, int | None] = {
-    "onboarding": None, "inactive": 14, "cart": 7, "post_first_purchase": 14,
-    "repurchase_push": 7, "repeat": 7, "dormant": None, "churned": None, "resurrected": 14,
-}
 
 _KEY = 10**11  # seconds per customer block in the combined search key
 
-__all__ = ["POLICY_INTERVAL_DAYS", "STAGES", "StageThresholds", "infer_stages", "stage_features",
-           "stage_message_counts", "stages_from_features"]
+__all__ = ["StageThresholds", "infer_stages", "stage_features", "stage_message_counts",
+           "stages_from_features"]
 
 
 def _last_before(keys: np.ndarray, values: np.ndarray, q: np.ndarray, codes: np.ndarray
@@ -157,7 +145,7 @@ def infer_stages(messages: pd.DataFrame, events: pd.DataFrame,
 
     Returns
     -------
-    Series of stage names (one of :data:`STAGES`, or ``before_signup``), aligned with ``messages``.
+    Series of stage names (one of :data:`~helpers.cadence.constants.STAGES`, or ``before_signup``), aligned with ``messages``.
 
     Examples
     --------
@@ -174,7 +162,7 @@ def infer_stages(messages: pd.DataFrame, events: pd.DataFrame,
 
 
 def stage_message_counts(stages: pd.Series) -> pd.DataFrame:
-    """Messages per inferred stage and their share (shares sum to 1), in :data:`STAGES` order.
+    """Messages per inferred stage and their share (shares sum to 1), in :data:`~helpers.cadence.constants.STAGES` order.
 
     Examples
     --------

@@ -1,10 +1,11 @@
 """Recovery on an independent simulator: a lifecycle policy written as an event-driven state machine.
 
-The shipped simulator (``helpers.cadence.simulate``) assigns stages with the analysis's own
-``stages_from_features``, so recovering them there is circular. This file holds a second simulator
-that shares no code with ``helpers.cadence``: each customer is a state machine driven by its events
-(sign-up, cart add, purchase) and by timers, and it sends on a policy that differs from the default
-one (other intervals, thresholds, hours and channels). The analysis then reads the log it wrote.
+The shipped simulator (``helpers.cadence.simulate``) labels stages with its own implementation of
+the analysis's rules (``label_stages``), and its log uses the default thresholds and policy. This
+file holds a second simulator that shares no code with ``helpers.cadence`` and differs in form as
+well as in settings: each customer is a state machine driven by its events (sign-up, cart add,
+purchase) and by timers, and it sends on a policy that differs from the default one (other
+intervals, thresholds, hours and channels). The analysis then reads the log it wrote.
 
 Tolerances (stated once, used below):
 * stages: at least 99.5 % of sends get the machine's state (it should be all of them; the slack
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.cadence import adherence, intervals, load, purchases, stages, timing
+from helpers.cadence import adherence, constants, intervals, load, purchases, stages, timing
 
 DAY = 86_400
 TZ = "Asia/Seoul"
@@ -251,7 +252,7 @@ def test_intervals_agree_with_the_machine_policy(machine):
     m, e, _c, _truth = machine
     st = stages.infer_stages(m, e, stages.StageThresholds(**TH))
     iv = intervals.stage_intervals(m, st)
-    policy = {s: POLICY.get(s) for s in stages.STAGES}
+    policy = {s: POLICY.get(s) for s in constants.STAGES}
     table = intervals.interval_agreement(iv, policy=policy, margin_days=0.5)
     for stage, k in POLICY.items():
         row = table.loc[stage]
@@ -263,7 +264,7 @@ def test_intervals_agree_with_the_machine_policy(machine):
 def test_a_wrong_policy_does_not_agree(machine):
     m, e, _c, _truth = machine
     st = stages.infer_stages(m, e, stages.StageThresholds(**TH))
-    wrong = {s: (None if POLICY.get(s) is None else POLICY[s] + 1) for s in stages.STAGES}
+    wrong = {s: (None if POLICY.get(s) is None else POLICY[s] + 1) for s in constants.STAGES}
     table = intervals.interval_agreement(intervals.stage_intervals(m, st), policy=wrong)
     assert not table["agrees"].dropna().astype(bool).any()
 
@@ -315,7 +316,7 @@ def test_agreement_over_many_seeds():
         m, e, _c, _truth = run_machine(n_customers=150, seed=seed)
         st = stages.infer_stages(m, e, stages.StageThresholds(**TH))
         iv = intervals.stage_intervals(m, st)
-        true = {s: POLICY.get(s) for s in stages.STAGES}
+        true = {s: POLICY.get(s) for s in constants.STAGES}
         off = {s: (None if k is None else k + 1) for s, k in true.items()}
         got = intervals.interval_agreement(iv, policy=true)["agrees"].dropna()
         assert len(got) == len(POLICY) and got.astype(bool).all(), (seed, got.to_dict())
@@ -333,7 +334,7 @@ def test_agreement_over_many_seeds():
 @pytest.mark.slow
 def test_interval_coverage_over_many_machines():
     # the 90 % intervals of the median and of adherence, against the values of a large machine
-    policy = {s: POLICY.get(s) for s in stages.STAGES}
+    policy = {s: POLICY.get(s) for s in constants.STAGES}
 
     def stage_intervals(n, seed):
         m, e, _c, _t = run_machine(n_customers=n, seed=seed)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from helpers.cadence.constants import DEFAULT, StageThresholds
 from helpers.cadence.params import Params
-from helpers.cadence.thresholds import DEFAULT, StageThresholds
 from helpers.constants import KURLY_GROSS_MARGIN_2021
 from helpers.params import ParameterError
 

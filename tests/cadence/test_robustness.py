@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers.cadence import robustness
-from helpers.cadence.thresholds import DEFAULT
+from helpers.cadence.constants import DEFAULT
 
 
 def _log(n_customers: int = 12):

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers.cadence import adherence, intervals, load, simulate, stages, times, timing
+from helpers.cadence import adherence, constants, intervals, load, simulate, stages, times, timing
 from helpers.cadence.schemas import CADENCE_EVENTS, CADENCE_MESSAGES
 from helpers.config import SYNTHETIC_DIR
 from helpers.contracts import validate
@@ -30,18 +30,20 @@ def test_simulator_output_follows_the_contracts(simulated):
 
 
 def test_recovered_intervals_agree_with_the_shipped_policy(simulated):
-    """Median interval per stage agrees with the simulator's policy (a pipeline check, not of the rules).
+    """Median interval per stage agrees with the simulator's policy (stage rule and pipeline, end to end).
 
-    The shipped simulator assigns stages with the analysis's own rules, so this checks the
-    interval and agreement code end to end; tests/cadence/test_independent_simulator.py checks the
-    stage rules on a machine that shares no code. Tolerance: the 90% cluster sign-test interval
-    of the median inside the policy value +- 0.5 day (two one-sided tests at 5%).
+    The shipped simulator labels stages with its own implementation of the stage rules
+    (``simulate.label_stages``; tests/cadence/test_simulator_stages.py compares it with the
+    analysis's), so this checks the analysis's stage rule, interval and agreement code at the
+    default thresholds; tests/cadence/test_independent_simulator.py does the same on a machine with
+    another policy and other thresholds. Tolerance: the 90% cluster sign-test interval of the
+    median inside the policy value +- 0.5 day (two one-sided tests at 5%).
     """
     messages, events = simulated
     m, ev, _q = load.clean_log(messages, events)
     iv = intervals.stage_intervals(m, stages.infer_stages(m, ev))
     table = intervals.interval_agreement(iv, margin_days=0.5)
-    for stage, days in stages.POLICY_INTERVAL_DAYS.items():
+    for stage, days in constants.POLICY_INTERVAL_DAYS.items():
         if days is None:
             continue
         row = table.loc[stage]
@@ -67,7 +69,7 @@ def test_adherence_tells_a_one_day_off_policy_apart(source):
     else:
         messages, events = simulate.simulate_log(200, seed=source)
     iv = _cadence_intervals(messages, events)
-    policy = stages.POLICY_INTERVAL_DAYS
+    policy = constants.POLICY_INTERVAL_DAYS
     table = adherence.interval_adherence(iv)
     cadence = [s for s, k in policy.items() if k is not None]
     assert table.loc[cadence, "peaks_at_policy"].astype(bool).all(), table.loc[cadence].to_dict()

@@ -1,14 +1,34 @@
-"""The lifecycle-stage thresholds, declared once (light: no pandas, the parameter model imports it).
+"""The cadence domain's constants, declared once (light: no pandas; the parameter model imports it).
 
-:class:`StageThresholds` holds every day threshold of the stage rules with its default;
-:mod:`helpers.cadence.params` takes its parameter defaults from it and
-:mod:`helpers.cadence.stages` applies it. The defaults follow the reading of Kurly's coupon texts
-in Yozm IT (2024), *Kurly coupon texts* (``docs/sources.md``).
+* :data:`EVENTS` — the event types of the event log;
+* :data:`STAGES` — the lifecycle stages, and :data:`POLICY_INTERVAL_DAYS` — the send interval per
+  stage of the reference policy;
+* :class:`StageThresholds` — every day threshold of the stage rules with its default
+  (:data:`DEFAULT`, :data:`HELP`, :data:`DAY_THRESHOLDS`, :func:`shifted`);
+  :mod:`helpers.cadence.params` takes its parameter defaults from it and
+  :mod:`helpers.cadence.stages` applies it.
+
+The stages, thresholds and policy follow the reading of Kurly's coupon texts in Yozm IT (2024),
+*Kurly coupon texts* (``docs/sources.md``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+
+#: Event types of the event log.
+EVENTS = ("signup", "cart_add", "purchase")
+
+#: Lifecycle stages, in the order tables show them.
+STAGES = ("onboarding", "inactive", "cart", "post_first_purchase", "repurchase_push", "repeat",
+          "dormant", "churned", "resurrected")
+
+#: Send interval (days) per stage of the policy inferred from Kurly's texts (Yozm IT, 2024);
+#: None = no regular sends (onboarding and dormant: silence; churned: one last coupon).
+POLICY_INTERVAL_DAYS: dict[str, int | None] = {
+    "onboarding": None, "inactive": 14, "cart": 7, "post_first_purchase": 14,
+    "repurchase_push": 7, "repeat": 7, "dormant": None, "churned": None, "resurrected": 14,
+}
 
 #: What each threshold means (the help text of its notebook parameter).
 HELP = {
