@@ -1,8 +1,9 @@
 """Regenerate every seeded synthetic data set in ``data/synthetic/`` byte-identically.
 
-Each domain that ships synthetic data exposes ``write_synthetic(out_dir) -> list[Path]`` in its
-``simulate`` module
-which writes its files with fixed seeds and returns their paths. ``python -m helpers synth``
+Each domain that ships synthetic data exposes ``write_synthetic(out_dir) -> list[Path]``, which
+writes its files with fixed seeds and returns their paths: in its ``synthetic`` module when writing
+needs the domain's writers (a simulator imports only its domain's ``schemas``, ``params`` and
+``constants``, never a loader, metric or writer), else in its ``simulate`` module or package. ``python -m helpers synth``
 (``make synth``) calls them all; ``tests/test_synthetic.py`` regenerates into a temporary folder
 and compares bytes with the committed files.
 """
@@ -28,22 +29,21 @@ def _resolve(spec: str):
 
 
 def generators() -> dict[str, object]:
-    """``{module name: write_synthetic function}`` for every module that defines one."""
+    """``{domain: write_synthetic function}``: per domain, the first of its ``synthetic`` module,
+    ``simulate`` module and package that defines one."""
     out = {}
     for name in GENERATORS:
-        module = None
-        for candidate in (f"helpers.{name}.simulate", f"helpers.{name}"):
+        for candidate in (f"helpers.{name}.synthetic", f"helpers.{name}.simulate", f"helpers.{name}"):
             try:
                 module = importlib.import_module(candidate)
-                break
             except ModuleNotFoundError as exc:
                 if exc.name != candidate:
                     raise
-        if module is None:
-            continue
-        fn = getattr(module, "write_synthetic", None)
-        if fn is not None:
-            out[name] = fn
+                continue
+            fn = getattr(module, "write_synthetic", None)
+            if fn is not None:
+                out[name] = fn
+                break
     return out
 
 

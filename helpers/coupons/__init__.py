@@ -12,7 +12,8 @@
 * :mod:`~helpers.coupons.targeting` — cross-fitted uplift models, Qini, the top-share policy, the list;
   :mod:`~helpers.coupons.acquisition` — new buyers' lifetime value (BG/NBD + Gamma-Gamma);
 * :mod:`~helpers.coupons.past` — the ``past_campaigns`` table notebook 03 reads;
-* :mod:`~helpers.coupons.simulate` — the seeded generator of the shipped synthetic data (simulation only);
+* :mod:`~helpers.coupons.simulate` — the seeded generator of the shipped synthetic data (simulation only,
+  frames out); :mod:`~helpers.coupons.synthetic` — writes its frames as the shipped files;
   :mod:`~helpers.coupons.pipeline` — the step that estimates ``coupons_past_campaigns.csv`` on it;
 * :mod:`~helpers.coupons.report` — what the notebook shows: the review, verdict, tables, prose and
   the recorded results; :mod:`~helpers.coupons.checks_report` and :mod:`~helpers.coupons.targeting_report`
@@ -37,7 +38,8 @@ _LAZY = {
                 "daily_paid", "breakeven_verdict"),
     "past": ("past_campaigns",),
     "simulate": ("BatchSpec", "CampaignSpec", "MAIN_CAMPAIGNS", "simulate_campaign", "simulate_past_campaigns",
-                 "write_synthetic"),
+                 "simulate_shipped_tables"),
+    "synthetic": ("write_synthetic",),
     "pipeline": ("write_past_campaigns",),
     "checks": ("randomisation_check", "sample_ratio_test", "standardised_differences"),
     "design": ("mde_roi", "holdout_for_mde", "scale_for_mde"),

@@ -1,19 +1,19 @@
 """The seeded generator of the shipped synthetic coupon data (a known true incremental effect).
 
-Kept apart from the estimators: metrics never import this module. ``write_synthetic`` writes the
-files of ``data/synthetic/coupons_*`` (``python -m helpers synth``).
+Kept apart from the estimators and the writers: metrics never import this module, and it returns
+frames only. :func:`simulate_shipped_tables` gives the tables of the shipped campaigns, which
+:func:`helpers.coupons.synthetic.write_synthetic` writes as ``data/synthetic/coupons_*``
+(``python -m helpers synth``); :func:`simulate_past_campaigns` gives the past campaigns the pipeline
+step :func:`helpers.coupons.pipeline.write_past_campaigns` estimates on.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from helpers.coupons.csvfiles import write_csv
 
 
 @dataclass(frozen=True)
@@ -406,41 +406,27 @@ def _inject_bad_rows(events: pd.DataFrame, orders: pd.DataFrame, audience: pd.Da
             pd.concat([orders, bo], ignore_index=True))
 
 
-def write_synthetic(out_dir: Path) -> list[Path]:
-    """Write the shipped synthetic coupon data into ``out_dir`` (fixed seeds, byte-identical).
+def simulate_shipped_tables() -> dict[str, pd.DataFrame]:
+    """The tables of the shipped synthetic coupon data (fixed seeds, so the same frames every run).
 
-    Files: ``coupons_campaigns.csv``, ``coupons_events.csv``, ``coupons_orders.csv``,
-    ``coupons_audience.csv``, ``coupons_truth.csv`` (two campaigns, with a few deliberately broken
-    rows in events and orders). ``coupons_past_campaigns.csv`` is not simulated but *estimated* on
-    simulated campaigns: the pipeline step :func:`helpers.coupons.pipeline.write_past_campaigns`.
-
-    Parameters
-    ----------
-    out_dir : Path
-        Folder to write into (created if missing).
+    The two :data:`MAIN_CAMPAIGNS` (seeds 101, 102), concatenated, with a few deliberately broken
+    rows appended to ``events`` and ``orders`` (seed 7) for the data-quality table.
 
     Returns
     -------
-    list of Path
-        The files written.
+    dict of DataFrame
+        ``campaigns``, ``events``, ``orders``, ``audience``, ``truth``;
+        :func:`helpers.coupons.synthetic.write_synthetic` writes them.
 
     Examples
     --------
-    Not run as a doctest (about 10 s; ``tests/test_synthetic.py`` checks the bytes)::
+    Not run as a doctest (about 10 s; ``tests/test_synthetic.py`` checks the written bytes)::
 
-        write_synthetic(Path("data/synthetic"))  # what `python -m helpers synth` does
+        sorted(simulate_shipped_tables())  # ['audience', 'campaigns', 'events', 'orders', 'truth']
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     sims = [simulate_campaign(spec, seed=101 + i) for i, spec in enumerate(MAIN_CAMPAIGNS)]
     tables = {name: pd.concat([s[name] for s in sims], ignore_index=True)
               for name in ("campaigns", "events", "orders", "audience", "truth")}
-    events, orders = _inject_bad_rows(tables["events"], tables["orders"], tables["audience"], seed=7)
-    written = [
-        write_csv(tables["campaigns"], out_dir / "coupons_campaigns.csv"),
-        write_csv(events, out_dir / "coupons_events.csv"),
-        write_csv(orders, out_dir / "coupons_orders.csv"),
-        write_csv(tables["audience"], out_dir / "coupons_audience.csv"),
-        write_csv(tables["truth"], out_dir / "coupons_truth.csv"),
-    ]
-    return written
+    tables["events"], tables["orders"] = _inject_bad_rows(tables["events"], tables["orders"],
+                                                          tables["audience"], seed=7)
+    return tables
