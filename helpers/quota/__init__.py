@@ -2,6 +2,7 @@
 
 - :mod:`~helpers.quota.params` — :class:`Params`, the notebook's parameters declared once.
 - :mod:`~helpers.quota.schemas` — the ``quota_sales_history`` table contract.
+- :mod:`~helpers.quota.constants` — the supported series frequencies (``FREQS``, ``freq_spec``).
 - :mod:`~helpers.quota.load` — loaders and the data rules of a sales series (:func:`check_history`).
 - :mod:`~helpers.quota.holiday_calendar` — fixed and moving public holidays (``holidays`` package).
 - :mod:`~helpers.quota.baseline` — the promotion-free baseline regression (HAC) and its forecast.
@@ -28,7 +29,7 @@ from typing import Any
 from helpers.quota.params import Params
 
 #: Submodules loaded on first use (the runner imports this package before any kernel starts).
-SUBMODULES = ("schemas", "load", "holiday_calendar", "baseline", "backtest", "budget", "response", "allocate",
+SUBMODULES = ("schemas", "constants", "load", "holiday_calendar", "baseline", "backtest", "budget", "response", "allocate",
               "simulate", "figures", "report")
 
 __all__ = ["Params", "write_synthetic", *SUBMODULES]

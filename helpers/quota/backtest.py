@@ -22,7 +22,7 @@ from helpers.quota.baseline import (
     fit_baseline,
     forecast_baseline,
 )
-from helpers.quota.load import _freq
+from helpers.quota.constants import freq_spec
 
 
 def seasonal_naive(train: np.ndarray | pd.Series, horizon: int, season: int) -> np.ndarray:
@@ -187,7 +187,7 @@ def rolling_backtest(history: pd.DataFrame, freq: str, horizon: int, folds: int,
     >>> rolling_backtest(h, "MS", horizon=3, folds=2).folds.shape[0]
     2
     """
-    spec = _freq(freq)
+    spec = freq_spec(freq)
     if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
         raise ValueError(f"horizon = {horizon!r} must be a positive integer")
     if not (isinstance(folds, (int, np.integer)) and folds >= 1):

@@ -18,7 +18,7 @@ from scipy import stats
 
 from helpers.constants import PROMOTION_LEVELS
 from helpers.contracts import DataContractError
-from helpers.quota.load import FREQS, _freq
+from helpers.quota.constants import FREQS, freq_spec
 
 
 @dataclass
@@ -165,7 +165,7 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
     >>> fit.levels
     ('S+',)
     """
-    spec = _freq(freq)
+    spec = freq_spec(freq)
     if not (isinstance(fourier_order, int) and 1 <= fourier_order <= 10):
         raise ValueError(f"fourier_order = {fourier_order!r} must be an integer in 1..10")
     if len(history) < spec.min_periods:
@@ -326,7 +326,7 @@ def period_length(freq: str, start: str | pd.Timestamp, end: str | pd.Timestamp)
     >>> period_length("D", "2026-01-01", "2026-01-31"), period_length("MS", "2026-01-01", "2026-03-01")
     (31, 3)
     """
-    return len(pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=_freq(freq).code))
+    return len(pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq_spec(freq).code))
 
 
 def ar1_sum_factor(n: int, rho: float) -> float:

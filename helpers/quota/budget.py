@@ -14,7 +14,7 @@ from helpers import contracts
 from helpers.constants import ACTIVITY_TYPES
 from helpers.contracts import DataContractError
 from helpers.quota.baseline import Forecast
-from helpers.quota.load import _freq
+from helpers.quota.constants import freq_spec
 
 
 def target_from_growth(history: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp,
@@ -57,7 +57,7 @@ def target_from_growth(history: pd.DataFrame, start: str | pd.Timestamp, end: st
     e = pd.Timestamp(end) - pd.DateOffset(years=1)
     dates = pd.to_datetime(history["date"])
     mask = (dates >= s) & (dates <= e)
-    expected = len(pd.date_range(s, e, freq=_freq(freq).code))
+    expected = len(pd.date_range(s, e, freq=freq_spec(freq).code))
     if mask.sum() == 0 or mask.sum() < expected:
         raise DataContractError(f"sales history does not cover the same period last year ({s.date()}…{e.date()}); "
                                 "give target_amount instead of target_growth")

@@ -18,7 +18,7 @@ from helpers import plots
 from helpers.plots import format_money
 from helpers.quota.baseline import Forecast
 from helpers.quota.budget import BudgetResult
-from helpers.quota.load import FREQS
+from helpers.quota.constants import FREQS
 
 
 def _m(value: float, currency: str) -> str:

@@ -8,52 +8,20 @@ their contracts (errors name the file, column, rows and values).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from helpers import contracts
 from helpers.constants import PROMOTION_LEVELS
-from helpers.contracts import DataContractError, ParameterError
+from helpers.contracts import DataContractError
 from helpers.coupons import schemas as _coupon_schemas  # noqa: F401  (registers past_campaigns)
 from helpers.quota import schemas as _schemas  # noqa: F401  (registers quota_sales_history)
+from helpers.quota.constants import freq_spec
 
 #: What to do with dates missing from a series.
 FILL_POLICIES: tuple[str, ...] = ("error", "interpolate")
-
-
-
-@dataclass(frozen=True)
-class FreqSpec:
-    """How a series frequency is modelled.
-
-    ``season`` is the seasonal-naive lag (7 days; 12 months); ``cycle`` the longest seasonal
-    cycle in periods (a year), and ``min_periods`` = 2 × ``cycle`` the shortest history allowed.
-    """
-
-    code: str
-    label: str
-    season: int
-    cycle: int
-
-    @property
-    def min_periods(self) -> int:
-        return 2 * self.cycle
-
-
-#: Supported frequencies (pandas offset aliases).
-FREQS: dict[str, FreqSpec] = {
-    "D": FreqSpec("D", "day", season=7, cycle=365),
-    "MS": FreqSpec("MS", "month", season=12, cycle=12),
-}
-
-
-
-def _freq(freq: str) -> FreqSpec:
-    if freq not in FREQS:
-        raise ParameterError(f"parameter 'freq' = {freq!r} is not allowed; choose one of {list(FREQS)}")
-    return FREQS[freq]
 
 
 def check_history(history: pd.DataFrame, freq: str = "D", *, fill_missing: str = "error",
@@ -99,7 +67,7 @@ def check_history(history: pd.DataFrame, freq: str = "D", *, fill_missing: str =
     >>> check_history(h, "MS")[0].shape
     (24, 4)
     """
-    spec = _freq(freq)
+    spec = freq_spec(freq)
     contracts.require_choice("fill_missing", fill_missing, list(FILL_POLICIES))
     contracts.require_columns(history, ["date", "sales"], source=source)
     df = history.copy()

@@ -21,6 +21,7 @@ from helpers.quota.allocate import level_totals
 from helpers.quota.backtest import Backtest
 from helpers.quota.baseline import BaselineFit, Forecast
 from helpers.quota.budget import BudgetResult, RoiEstimate
+from helpers.quota.constants import FREQS
 from helpers.quota.figures import (  # noqa: F401  (the notebook calls report.figure_*)
     figure_baseline,
     figure_budget_draws,
@@ -30,7 +31,6 @@ from helpers.quota.figures import (  # noqa: F401  (the notebook calls report.fi
     figure_quotas,
     figure_response,
 )
-from helpers.quota.load import FREQS
 from helpers.quota.summary import answer, backtest_scores, plan_results, run_results  # noqa: F401
 from helpers.results import record
 from helpers.tables import table

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.quota.load import _freq
+from helpers.quota.constants import freq_spec
 
 PLANTED_UPLIFT_DAILY: dict[str, float] = {"S+": 30_000_000.0, "S": 18_000_000.0,
                                           "A+": 10_000_000.0, "A": 5_000_000.0}
@@ -59,7 +59,7 @@ def generate_sales_history(seed: int = 3, freq: str = "D", start: str = "2023-01
     >>> generate_sales_history(1, "MS").shape
     (36, 7)
     """
-    spec = _freq(freq)
+    spec = freq_spec(freq)
     rng = np.random.default_rng(seed)
     dates = pd.date_range(start, end, freq=spec.code)
     n = len(dates)

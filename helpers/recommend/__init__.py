@@ -14,6 +14,7 @@ What is where:
   viewed-then-bought, the price-band constraint.
 - :mod:`~helpers.recommend.uncertainty` — bootstrap of recall against popularity.
 - :mod:`~helpers.recommend.evaluate` — tuning, the evaluation, the served lists.
+- :mod:`~helpers.recommend.constants` — the planted world's constants (generator and truth).
 - :mod:`~helpers.recommend.truth` — the planted world's purchase chances (oracle, generator).
 - :mod:`~helpers.recommend.simulate` — the seeded synthetic log; never imported by metrics.
 - :mod:`~helpers.recommend.report` / :mod:`~helpers.recommend.figures` — what the notebook shows.

@@ -3,8 +3,8 @@
 Generator of the shipped ``data/synthetic/recommend_events.csv`` (contract ``segment_events``),
 ``recommend_truth.csv`` (each shopper's tastes), ``recommend_products.csv`` (each product's tier
 and appeal) and ``recommend_consent.csv`` (``python -m helpers synth``). Views and purchases are
-drawn from :func:`helpers.recommend.truth.purchase_propensity`'s world; nothing in the
-evaluation imports this module.
+drawn from :func:`helpers.recommend.truth.purchase_propensity`'s world (its constants are in
+:mod:`helpers.recommend.constants`); nothing in the evaluation imports this module.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.recommend.truth import BUY_BROWSE, BUY_TASTE, TASTE_VIEW_SHARE, TIER_MATCH
+from helpers.recommend.constants import BUY_BROWSE, BUY_TASTE, TASTE_VIEW_SHARE, TIER_MATCH
 
 CATEGORIES = ("beauty", "books", "electronics", "fashion", "grocery", "home", "sports", "toys")
 #: Typical price of a product in each tier, USD (products vary around it, lognormal 25%).

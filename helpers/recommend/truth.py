@@ -3,7 +3,9 @@
 The generator (:mod:`helpers.recommend.simulate`) draws views and purchases from these
 probabilities, and the oracle ranks candidates by them, so the oracle is the ceiling a model
 could reach if it knew the tastes. Defined here, not in the simulator, so the evaluation never
-imports a simulator.
+imports a simulator; the world's constants (:data:`~helpers.recommend.constants.TIER_MATCH`,
+``TASTE_VIEW_SHARE``, ``BUY_TASTE``, ``BUY_BROWSE``) are in :mod:`helpers.recommend.constants`,
+which both read.
 """
 
 from __future__ import annotations
@@ -11,12 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: Multiplier of a product's appeal by the distance between its price tier and the shopper's.
-TIER_MATCH = (1.0, 0.15, 0.02)
-#: Share of viewed products drawn from the shopper's own tastes (the rest from overall appeal).
-TASTE_VIEW_SHARE = 0.75
-#: Chance that a viewed product is bought: when drawn from the tastes, and when browsed by appeal.
-BUY_TASTE, BUY_BROWSE = 0.30, 0.05
+from helpers.recommend.constants import BUY_BROWSE, BUY_TASTE, TASTE_VIEW_SHARE, TIER_MATCH
 
 
 def taste_matrix(shoppers: pd.DataFrame, categories: list[str]) -> np.ndarray:
