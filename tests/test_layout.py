@@ -43,3 +43,29 @@ def test_every_domain_has_a_parameter_model_a_schema_module_and_a_report():
     for domain in ("revenue", "coupons", "quota", "membership", "cadence", "segments", "recommend"):
         for role in ("params", "schemas", "load", "report"):
             assert (PACKAGE / domain / f"{role}.py").is_file(), f"helpers/{domain}/{role}.py missing"
+
+
+def _helpers_modules(path: Path) -> set[str]:
+    """The ``helpers`` modules a file imports (``from helpers.x import y`` counts as ``helpers.x.y``
+    when ``helpers.x`` is a package: the top level or a domain)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "helpers":
+            if node.module.count(".") >= 2 or node.module == "helpers.contracts":
+                out.add(node.module)
+            else:
+                out.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.split(".")[0] == "helpers")
+    return out
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name == "simulate.py"],
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_simulators_import_only_their_domains_schemas_params_and_constants(path):
+    """A simulator reads only declarations (its domain's schemas, params, constants, and the contract
+    engine), never a loader, metric or writer: what it plants cannot come from what it is checked by."""
+    domain = path.parent.name
+    allowed = {f"helpers.{domain}.{role}" for role in ("schemas", "params", "constants")} | {"helpers.contracts"}
+    bad = sorted(_helpers_modules(path) - allowed)
+    assert not bad, f"{path.relative_to(PROJECT_ROOT)} imports {bad}"
