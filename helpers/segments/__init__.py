@@ -20,8 +20,10 @@ What is where:
   null (curveball) and the null study that measures the tests' false-discovery rate.
 - :mod:`~helpers.segments.simulate` — the seeded synthetic event log with planted pairs.
 - :mod:`~helpers.segments.validation` — segments on a calibration period against the next period
-  and BG/NBD (P(alive), expected purchases).
-- :mod:`~helpers.segments.report` — the notebook's tables, prose and recorded results;
+  and BG/NBD (P(alive), expected purchases), repeated from earlier calibration ends;
+  :mod:`~helpers.segments.uncertainty` — its intervals (bootstrap-t, Wilson, rank bounds).
+- :mod:`~helpers.segments.report` — the notebook's tables, prose and recorded results
+  (:mod:`~helpers.segments.validation_report` for the out-of-sample check);
   :mod:`~helpers.segments.figures` its figures.
 
 The per-customer BTYD summary, the CDNOW loader and BG/NBD are in :mod:`helpers.btyd` (shared
@@ -73,6 +75,7 @@ _LAZY = {
     'top_share_curve': 'helpers.segments.concentration',
     'top_share_key': 'helpers.segments.concentration',
     'validate_segments': 'helpers.segments.validation',
+    'validation_intervals': 'helpers.segments.uncertainty',
     'write_synthetic': 'helpers.segments.simulate',
 }
 
@@ -90,7 +93,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "Validation", "rank_agreement", "validate_segments",
+    "Validation", "rank_agreement", "validate_segments", "validation_intervals",
     "add_significance", "benjamini_hochberg", "null_study", "pair_significance", "significance_counts",
     "CURRENCY", "FREQS", "GROUPS", "SEGMENTS", "SEGMENT_GRID", "EventLog", "Params", "bought_together",
     "concentration_summary", "customer_table", "dynamic_groups", "generate_events", "gini",

@@ -15,6 +15,7 @@ from helpers import plots
 from helpers.segments.baskets import planted_lifts
 from helpers.segments.load import EventLog
 from helpers.segments.report import TransactionsInfo, data_label
+from helpers.segments.uncertainty import ValidationIntervals
 from helpers.segments.validation import Validation
 
 
@@ -122,6 +123,42 @@ def figure_validation(val: Validation, info: TransactionsInfo) -> Figure:
                  xlabel=f"purchase days per customer, {_day(val.calibration_end)} to {_day(val.holdout_end)}",
                  ylabel="RFM segment at the end of calibration",
                  note=f"{info.name}; segments from purchases up to {_day(val.calibration_end)} only.")
+    return _done(fig)
+
+
+def figure_validation_splits(vals: list[Validation], ivs: list[ValidationIntervals], info: TransactionsInfo) -> Figure:
+    """Next-period revenue per customer by segment with its interval, one colour per calibration split."""
+    rows = []
+    for v, iv in zip(vals, ivs, strict=True):
+        t = v.table[v.table["customers"] > 0].join(iv.table)
+        label = f"calibration to {_day(v.calibration_end)}"
+        for name, r in t.iterrows():
+            rows.append((name, label, r["next_revenue_per_customer"], r["next_revenue_per_customer_low"],
+                         r["next_revenue_per_customer_high"]))
+    f = pd.DataFrame(rows, columns=["segment", "split", "value", "low", "high"])
+    order = list(dict.fromkeys(f["segment"]))
+    splits = list(dict.fromkeys(f["split"]))
+    colours = dict(zip(splits, plots.OKABE_ITO, strict=False))  # blue, orange, green, ...: distinct on white
+    fig, ax = plt.subplots()
+    step = 0.8 / len(splits)
+    for k, sp in enumerate(splits):
+        g = f[f["split"] == sp].set_index("segment").reindex(order)
+        y = [i - 0.4 + step * (k + 0.5) for i in range(len(order))]
+        ax.errorbar(g["value"], y, xerr=[g["value"] - g["low"], g["high"] - g["value"]], fmt="o", ms=4,
+                    capsize=2, color=colours[sp], label=sp)
+    ax.set_yticks(range(len(order)), order)
+    ax.invert_yaxis()
+    ax.legend(loc="lower right")
+    plots.money_axis(ax, info.currency, axis="x")
+    top = f[f["split"] == splits[0]].set_index("segment")["value"].idxmax()
+    lvl = f"{ivs[0].conf_level:.0%}"
+    plots.finish(ax, f"'{top}' lead next-period revenue from every calibration end" if
+                 f.loc[f.groupby("split")["value"].idxmax(), "segment"].nunique() == 1 else
+                 "The segment leading next-period revenue changes with the calibration end",
+                 xlabel=f"next-period revenue per customer ({info.currency}; {lvl} bootstrap-t interval)",
+                 ylabel="RFM segment at the end of calibration",
+                 note=f"{info.name}; each split's segments from its own calibration purchases, holdouts of "
+                      f"{vals[0].holdout_weeks:.0f} weeks.")
     return _done(fig)
 
 

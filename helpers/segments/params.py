@@ -74,6 +74,16 @@ class Params(NotebookParams):
     holdout_end: str | None = Field(
         None, description="last day of the holdout period that checks the segments, ISO; None is the "
                           "day of the last purchase")
+    validation_splits: int = Field(
+        3, ge=1, le=8, description="segments checked out of sample: rolling-origin checks, each split_step_days "
+                                   "earlier with a holdout as long as the first (fewer where the data end)")
+    split_step_days: int = Field(91, ge=7, le=3650, description="days between the calibration ends of the checks")
+    validation_boot: int = Field(
+        20000, ge=200, le=200000, description="bootstrap replicates of the out-of-sample intervals (20,000 keeps "
+                                              "each revenue endpoint's Monte-Carlo error near 1% of its width; "
+                                              "the report prints it)")
+    conf_level: float = Field(0.95, gt=0.5, lt=1, description="two-sided level of the out-of-sample intervals")
+    boot_seed: int = Field(2024, ge=0, description="random seed of the out-of-sample bootstrap")
     events_path: str = data_path(
         "data/synthetic/segments_events.csv",
         "shopper event log (contract segment_events); empty text generates one with seed")

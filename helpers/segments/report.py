@@ -17,12 +17,11 @@ from helpers import privacy
 from helpers.btyd.cdnow import CURRENCY
 from helpers.btyd.schemas import TRANSACTIONS
 from helpers.config import resolve_path
-from helpers.plots import format_money, format_pct
+from helpers.plots import format_pct
 from helpers.results import record
 from helpers.segments.concentration import top_share, top_share_key
 from helpers.segments.load import EventLog
 from helpers.segments.schemas import EVENTS
-from helpers.segments.validation import Validation, rank_agreement
 from helpers.tables import table
 
 #: Reader-facing names of the data-quality rules' columns.
@@ -180,68 +179,6 @@ def segment_bullets(stats: dict[str, float], seg: pd.DataFrame, info: Transactio
         f"{format_pct(seg.loc[top, 'revenue_share'])} of revenue; *lost* customers are "
         f"{format_pct(seg.loc['lost', 'customer_share'])} of customers and "
         f"{format_pct(seg.loc['lost', 'revenue_share'])} of revenue.")
-
-
-# --- segments out of sample ----------------------------------------------------------------------
-
-
-def validation_table(val: Validation, currency: str = CURRENCY):
-    """Per segment: calibration customers, what they did in the holdout, what BG/NBD expected."""
-    return table(val.table, {"customers": "count", "next_revenue_per_customer": "money",
-                             "next_repeat_rate": "pct", "next_purchases_per_customer": "ratio",
-                             "expected_purchases_per_customer": "ratio", "p_alive": "pct"},
-                 currency=currency, decimals={"next_revenue_per_customer": 2},
-                 headers={"customers": "customers (calibration)",
-                          "next_revenue_per_customer": f"next-period revenue per customer ({currency})",
-                          "next_repeat_rate": "bought again in the next period",
-                          "next_purchases_per_customer": "purchase days per customer (actual)",
-                          "expected_purchases_per_customer": "purchase days per customer (BG/NBD)",
-                          "p_alive": "P(alive), BG/NBD"},
-                 caption=f"Segments built on purchases to {_day(val.calibration_end)}, followed to "
-                         f"{_day(val.holdout_end)} ({val.holdout_weeks:.0f} weeks)")
-
-
-def record_validation(val: Validation) -> None:
-    """Record ``segment.<name>.next_revenue_per_customer / .next_repeat_rate / .next_purchases /
-    .expected_purchases / .p_alive`` (non-empty segments) and ``validation.*``."""
-    for name, row in val.table.iterrows():
-        if row["customers"] == 0:
-            continue
-        record(f"segment.{name}.next_revenue_per_customer", float(row["next_revenue_per_customer"]))
-        record(f"segment.{name}.next_repeat_rate", float(row["next_repeat_rate"]))
-        record(f"segment.{name}.next_purchases", float(row["next_purchases_per_customer"]))
-        record(f"segment.{name}.expected_purchases", float(row["expected_purchases_per_customer"]))
-        record(f"segment.{name}.p_alive", float(row["p_alive"]))
-    record("validation.customers", val.customers)
-    record("validation.holdout_weeks", float(val.holdout_weeks))
-    record("validation.bgnbd_converged", bool(val.fit.converged))
-    record("validation.rank_agreement", rank_agreement(val.table))
-
-
-def validation_check_text(val: Validation) -> str:
-    """Plain-text headline of the out-of-sample table (the nbval-checked cell)."""
-    return val.table.round(4).to_string()
-
-
-def validation_bullets(val: Validation, currency: str = CURRENCY) -> Markdown:
-    """Which segments bought most in the next period, and how BG/NBD compares."""
-    t = val.table[val.table["customers"] > 0]
-    best, worst = t["next_revenue_per_customer"].idxmax(), t["next_revenue_per_customer"].idxmin()
-    actual = float((t["next_purchases_per_customer"] * t["customers"]).sum() / t["customers"].sum())
-    expected = float((t["expected_purchases_per_customer"] * t["customers"]).sum() / t["customers"].sum())
-    fit = ("" if val.fit.converged else " **The BG/NBD fit did not converge: its columns are not results.**")
-    one_timers = t.index[t["p_alive"] > 0.99].tolist()
-    alive_note = (f" BG/NBD gives P(alive) = 1 to customers without a repeat purchase, so "
-                  f"{', '.join(one_timers)} show P(alive) near 1 although few of them buy again: read "
-                  "its expected purchases, not P(alive), for those segments." if one_timers else "")
-    return Markdown(
-        f"- **{best}** customers spent {format_money(t.loc[best, 'next_revenue_per_customer'], currency, decimals=2)} "
-        f"each in the next {val.holdout_weeks:.0f} weeks and {format_pct(t.loc[best, 'next_repeat_rate'])} bought "
-        f"again; **{worst}** customers {format_money(t.loc[worst, 'next_revenue_per_customer'], currency, decimals=2)} "
-        f"and {format_pct(t.loc[worst, 'next_repeat_rate'])}.\n"
-        f"- Over all {val.customers:,} calibration customers BG/NBD expected {expected:.2f} purchase days "
-        f"per customer and they made {actual:.2f}; across segments, the rank correlation of next-period "
-        f"revenue with BG/NBD's expected purchases is {rank_agreement(val.table):.2f}.{fit}{alive_note}")
 
 
 # --- section 3: concentration ---------------------------------------------------------------------

@@ -235,3 +235,18 @@ def validate_of(purchases: Purchases, *, calibration_end: str | None = None, hol
                                               days=h.day.nunique()).execute()
     per = per.set_index("customer_id")
     return segment_validation(scored, weekly, per["revenue"], per["days"], cal_end, hold_end)
+
+
+def validation_splits_of(purchases: Purchases, main, *, splits: int = 3, step_days: int = 91, freq: str = "D",
+                         bins: int = 5, monetary: str = "average") -> list:
+    """The out-of-sample check repeated on earlier calibration ends (rolling origin): ``main``
+    (:func:`validate_of`'s result) first, then up to ``splits - 1`` more, each ``step_days``
+    earlier with a holdout as long as main's (:func:`helpers.segments.validation.split_ends`)."""
+    from helpers.segments.validation import split_ends
+
+    first = purchases.info.start
+    out = [main]
+    for cal, hold in split_ends(main.calibration_end, main.holdout_end, first, splits, step_days)[1:]:
+        out.append(validate_of(purchases, calibration_end=str(cal.date()), holdout_end=str(hold.date()),
+                               freq=freq, bins=bins, monetary=monetary))
+    return out

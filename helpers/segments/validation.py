@@ -33,6 +33,9 @@ class Validation:
     holdout_weeks: float
     customers: int
     fit: clv.ModelFit
+    #: One row per calibration customer: ``segment``, ``next_revenue``, ``next_purchases``,
+    #: ``repeated`` (1 if any purchase in the holdout), ``expected`` and ``p_alive`` (BG/NBD).
+    per: pd.DataFrame | None = None
 
 
 def _day_end(day: pd.Timestamp) -> pd.Timestamp:
@@ -154,6 +157,7 @@ def segment_validation(scored: pd.DataFrame, weekly: pd.DataFrame, next_revenue:
     w = weekly.reindex(per.index)
     per["expected"] = clv.expected_purchases(fit.params, weeks, w["frequency"], w["recency"], w["T"])
     per["p_alive"] = clv.probability_alive(fit.params, w["frequency"], w["recency"], w["T"])
+    per["repeated"] = (per["next_purchases"] > 0).astype("float64")
     g = per.groupby("segment")
     table = pd.DataFrame({
         "customers": g.size(),
@@ -166,7 +170,7 @@ def segment_validation(scored: pd.DataFrame, weekly: pd.DataFrame, next_revenue:
     table["customers"] = table["customers"].fillna(0).astype("int64")
     table.index.name = "segment"
     return Validation(table=table[list(COLUMNS)], calibration_end=cal_end, holdout_end=hold_end,
-                      holdout_weeks=weeks, customers=len(per), fit=fit)
+                      holdout_weeks=weeks, customers=len(per), fit=fit, per=per)
 
 
 def rank_agreement(table: pd.DataFrame, column: str = "next_revenue_per_customer",
@@ -181,3 +185,28 @@ def rank_agreement(table: pd.DataFrame, column: str = "next_revenue_per_customer
     """
     t = table[table["customers"] > 0]
     return float(t[column].rank().corr(t[against].rank()))
+
+
+def split_ends(calibration_end: pd.Timestamp, holdout_end: pd.Timestamp, first: pd.Timestamp, splits: int,
+               step_days: int, min_calibration_days: int = 28) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Calibration and holdout ends of up to ``splits`` rolling-origin checks: the given one, then
+    each ``step_days`` earlier with a holdout of the same length, while the calibration period
+    still spans ``min_calibration_days`` from the first purchase (where the data allow).
+
+    Examples
+    --------
+    >>> ends = split_ends(pd.Timestamp("1997-09-30"), pd.Timestamp("1998-06-30"),
+    ...                   pd.Timestamp("1997-01-01"), 3, 91)
+    >>> [(str(c.date()), str(h.date())) for c, h in ends]
+    [('1997-09-30', '1998-06-30'), ('1997-07-01', '1998-03-31'), ('1997-04-01', '1997-12-30')]
+    >>> len(split_ends(pd.Timestamp("1997-02-10"), pd.Timestamp("1997-06-30"), pd.Timestamp("1997-01-01"), 3, 91))
+    1
+    """
+    out = [(pd.Timestamp(calibration_end), pd.Timestamp(holdout_end))]
+    for j in range(1, int(splits)):
+        step = pd.Timedelta(days=j * int(step_days))
+        cal = out[0][0] - step
+        if (cal - pd.Timestamp(first).normalize()).days < min_calibration_days:
+            break
+        out.append((cal, out[0][1] - step))
+    return out

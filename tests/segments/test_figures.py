@@ -46,3 +46,36 @@ def test_figure_groups_labels_the_data(synthetic, lead):
     fig = figures.figure_groups(sizes, EventLog(pd.DataFrame(), None, "mine.csv", synthetic))
     assert fig.axes[0].get_title(loc="left") == "'loyal' is the largest dynamic group (50.0% of shoppers)"
     assert fig.texts[0].get_text().startswith(lead)
+
+
+def _split(cal_end: str, champions: float, loyal: float):
+    from helpers.btyd.clv import ModelFit
+    from helpers.segments.uncertainty import ValidationIntervals
+    from helpers.segments.validation import COLUMNS, Validation
+
+    names = ["champions", "loyal", "lost"]
+    t = pd.DataFrame(float("nan"), index=pd.Index(SEGMENTS, name="segment"), columns=list(COLUMNS))
+    t["customers"] = 0
+    for name, rev in zip(names, [champions, loyal, 5.0], strict=True):
+        t.loc[name] = [10, rev, 0.5, 1.0, 1.0, 0.5]
+    iv = pd.DataFrame({"next_revenue_per_customer_low": [champions - 5, loyal - 5, 4.0],
+                       "next_revenue_per_customer_high": [champions + 5, loyal + 5, 6.0],
+                       "next_repeat_rate_low": 0.4, "next_repeat_rate_high": 0.6}, index=pd.Index(names, name="segment"))
+    end = pd.Timestamp(cal_end)
+    val = Validation(t, end, end + pd.Timedelta(weeks=39), 39.0, 30, ModelFit("bgnbd", {}, 0.0, 30, 10, True, ""))
+    return val, ValidationIntervals(iv, 1.0, 0.5, 1.0, 2000, 0.95, 1, 0.01, (1, 1), True)
+
+
+def test_figure_validation_splits_draws_each_interval_and_says_whether_the_leader_holds():
+    a, b = _split("1997-09-30", 100.0, 20.0), _split("1997-07-01", 90.0, 30.0)
+    fig = figures.figure_validation_splits([a[0], b[0]], [a[1], b[1]], INFO)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "'champions' lead next-period revenue from every calibration end"
+    # one error-bar series per split, each with its three segments' points at the estimates
+    lines = [container.lines[0] for container in ax.containers]  # each errorbar's data line
+    assert len(lines) == 2
+    assert sorted(lines[0].get_xdata().tolist()) == [5.0, 20.0, 100.0]
+    assert sorted(lines[1].get_xdata().tolist()) == [5.0, 30.0, 90.0]
+    c = _split("1997-04-01", 20.0, 40.0)  # loyal lead in the earliest split
+    fig = figures.figure_validation_splits([a[0], c[0]], [a[1], c[1]], INFO)
+    assert fig.axes[0].get_title(loc="left") == "The segment leading next-period revenue changes with the calibration end"

@@ -88,37 +88,6 @@ def test_pairs_check_text_without_truth_shows_the_top_three():
     assert "c" in text and "d" not in text.split("\n")[-1]
 
 
-def _validation(converged: bool = True):
-    from helpers.btyd.clv import ModelFit
-    from helpers.segments.validation import COLUMNS, Validation
-
-    t = pd.DataFrame(0.0, index=pd.Index(SEGMENTS, name="segment"), columns=list(COLUMNS))
-    t["customers"] = 0
-    t.loc["champions"] = [10, 100.0, 0.6, 2.0, 1.5, 0.7]
-    t.loc["loyal"] = [30, 20.0, 0.3, 0.5, 0.4, 0.3]
-    t.loc["lost"] = [60, 5.0, 0.1, 0.1, 0.2, 1.0]
-    t.loc[t["customers"] == 0, list(COLUMNS)[1:]] = float("nan")
-    fit = ModelFit("bgnbd", {}, 0.0, 100, 40, converged, "")
-    return Validation(t, pd.Timestamp("1997-09-30"), pd.Timestamp("1998-06-30"), 39.0, 100, fit)
-
-
-def test_validation_bullets_and_keys():
-    val = _validation()
-    text = report.validation_bullets(val).data
-    assert "**champions** customers spent $100.00 each in the next 39 weeks and 60.0% bought again" in text
-    assert "**lost** customers $5.00 and 10.0%" in text
-    # per customer: actual (10*2 + 30*0.5 + 60*0.1) / 100 = 0.41; expected (15 + 12 + 12) / 100 = 0.39
-    assert "expected 0.39 purchase days per customer and they made 0.41" in text
-    assert "lost show P(alive) near 1" in text and "did not converge" not in text
-    assert "did not converge" in report.validation_bullets(_validation(converged=False)).data
-    report.record_validation(val)
-    got = results.recorded()
-    assert got["segment.champions.next_revenue_per_customer"] == 100.0
-    assert got["segment.lost.next_repeat_rate"] == 0.1 and "segment.new.next_repeat_rate" not in got
-    # revenue ranks 3, 2, 1 against expected purchases 3, 2, 1
-    assert got["validation.rank_agreement"] == pytest.approx(1.0)
-
-
 def test_record_pairs_with_significance():
     pairs = pd.DataFrame({"lift": [2.5], "support_ab": [0.04], "p_adjusted": [1e-9]})
     report.record_pairs(pairs, {"tested": 50, "significant": 3, "planted": 3, "planted_significant": 3,
