@@ -38,11 +38,25 @@ class BaselineFit:
     lead: int = 0
     lag: int = 0
     design: pd.DataFrame | None = field(default=None, repr=False)
+    pre_days: int = 0
+    post_days: int = 0
 
     @property
     def sigma(self) -> float:
         """Residual standard deviation (money per period)."""
         return float(np.sqrt(self.results.scale))
+
+    @property
+    def holiday_effects(self) -> dict[str, float]:
+        """Estimated effect (money per day or month) of each holiday term the fit holds, by name:
+        ``fixed``, ``seollal``, ``seollal_pre``, ..., ``moving_other`` (``moving_days`` monthly)."""
+        out = {}
+        for j, c in enumerate(self.columns):
+            if c == "holiday":
+                out["fixed"] = float(self.results.params[j])
+            elif c.startswith("holiday_"):
+                out[c.removeprefix("holiday_")] = float(self.results.params[j])
+        return out
 
 
 def _lead_lag(promo_level: pd.Series | None, n: int, lead: int, lag: int) -> tuple[np.ndarray, np.ndarray]:
@@ -86,14 +100,17 @@ def _design(dates: pd.DatetimeIndex, freq: str, t0: pd.Timestamp, promo_level: p
 
 
 def _extras(freq: str, dates: pd.DatetimeIndex, promo_level: pd.Series | None, country: str | None,
-            lead: int, lag: int, keep: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-    """Calendar (moving holidays) and promotion lead/lag regressors; ``keep`` limits them to a fit's columns."""
-    from helpers.quota.holiday_calendar import holiday_flags, moving_days_per_month
+            lead: int, lag: int, keep: tuple[str, ...] | None = None, pre_days: int = 0,
+            post_days: int = 0) -> dict[str, np.ndarray]:
+    """Calendar (named and other moving holidays with their windows) and promotion lead/lag
+    regressors; ``keep`` limits them to a fit's columns."""
+    from helpers.quota.holiday_calendar import holiday_windows, moving_days_per_month
 
     out: dict[str, np.ndarray] = {}
     if country:
         if freq == "D":
-            out["holiday_moving"] = holiday_flags(country, dates)[1].astype(float)
+            for name, flags in holiday_windows(country, dates, pre_days, post_days).items():
+                out[f"holiday_{name}"] = flags.astype(float)
         else:
             out["holiday_moving_days"] = moving_days_per_month(country, dates)
     if freq == "D" and (lead or lag):
@@ -108,7 +125,8 @@ def _extras(freq: str, dates: pd.DatetimeIndex, promo_level: pd.Series | None, c
 
 
 def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int = 3,
-                 holiday_country: str | None = None, lead: int = 0, lag: int = 0) -> BaselineFit:
+                 holiday_country: str | None = None, lead: int = 0, lag: int = 0, pre_days: int = 0,
+                 post_days: int = 0) -> BaselineFit:
     """Fit the promotion-free baseline model to a checked sales series.
 
     Parameters
@@ -122,10 +140,15 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
         Yearly Fourier pairs for daily data (1–10); monthly data uses month dummies.
     holiday_country : str, optional
         Country code of the ``holidays`` calendar. Fixed-date public holidays join the history's
-        own ``holiday`` column; moving ones (Seollal, Chuseok, substitute days) get their own
-        term (a day flag, or days per month for monthly data).
+        own ``holiday`` column; on daily data each named moving holiday (Seollal, Chuseok) gets
+        its own day term and the other moving ones (Buddha's Birthday, substitute and election
+        days) one shared term (:func:`helpers.quota.holiday_calendar.holiday_windows`); monthly
+        data gets the moving holiday days per month.
     lead, lag : int
         Days before / after a promotion day with their own effect (daily data; 0 = none).
+    pre_days, post_days : int
+        Days before / after each Seollal and Chuseok with their own effect (the gift-shopping
+        run-up and the return; daily data; 0 = none).
 
     Returns
     -------
@@ -146,8 +169,8 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
 
     with :math:`t` in years, :math:`s(t)` = weekday dummies + :math:`K` yearly Fourier pairs
     (daily) or month dummies (monthly), :math:`h_t` the holiday flag and :math:`P_{\\ell t}` = 1
-    on days with a promotion of level :math:`\\ell`; with a calendar, :math:`+\\,\\eta\\,m_t` for moving
-    holidays, and :math:`+\\,\\lambda^- L_t + \\lambda^+ F_t` for the ``lead`` days before and ``lag``
+    on days with a promotion of level :math:`\\ell`; with a calendar, :math:`+\\sum_k \\eta_k\\,m_{kt}` for the
+    moving holidays (Seollal, Chuseok, their run-up and return days, the others), and :math:`+\\,\\lambda^- L_t + \\lambda^+ F_t` for the ``lead`` days before and ``lag``
     days after a promotion (switched off with the promotions). The baseline is
     :math:`\\hat y_t - \\sum_\\ell \\hat\\delta_\\ell P_{\\ell t}` (promotions switched off), so
     :math:`\\hat\\delta_\\ell` is the estimated uplift per promotion period. Holidays recur on the
@@ -182,7 +205,8 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
     use_holiday = freq == "D" and bool(hol.any()) and not bool(hol.all())
     holiday_days = frozenset((d.month, d.day) for d in dates[history["holiday"].to_numpy(dtype=bool)]) \
         if use_holiday else frozenset()
-    extra = _extras(freq, dates, history["promo_level"], holiday_country, lead, lag)
+    extra = _extras(freq, dates, history["promo_level"], holiday_country, lead, lag, pre_days=pre_days,
+                    post_days=post_days)
     extra = {k: v for k, v in extra.items() if np.ptp(v) > 0}  # a term that never varies cannot be estimated
     X = _design(dates, freq, t0, history["promo_level"], pd.Series(hol, index=dates), levels, use_holiday,
                 fourier_order, extra)
@@ -207,7 +231,7 @@ def fit_baseline(history: pd.DataFrame, freq: str = "D", *, fourier_order: int =
     return BaselineFit(results=results, freq=freq, t0=t0, levels=levels, holiday_days=holiday_days,
                        fourier_order=fourier_order, columns=tuple(X.columns), rho=rho,
                        history=history.reset_index(drop=True), holiday_country=holiday_country, lead=lead, lag=lag,
-                       design=X)
+                       design=X, pre_days=pre_days, post_days=post_days)
 
 
 def _future_design(fit: BaselineFit, dates: pd.DatetimeIndex, promo_level: pd.Series | None) -> pd.DataFrame:
@@ -217,7 +241,8 @@ def _future_design(fit: BaselineFit, dates: pd.DatetimeIndex, promo_level: pd.Se
 
         hol = hol | holiday_flags(fit.holiday_country, dates)[0]
     use_holiday = "holiday" in fit.columns
-    extra = _extras(fit.freq, dates, promo_level, fit.holiday_country, fit.lead, fit.lag, keep=fit.columns)
+    extra = _extras(fit.freq, dates, promo_level, fit.holiday_country, fit.lead, fit.lag, keep=fit.columns,
+                    pre_days=fit.pre_days, post_days=fit.post_days)
     return _design(dates, fit.freq, fit.t0, promo_level, pd.Series(hol, index=dates), fit.levels, use_holiday,
                    fit.fourier_order, extra)
 
@@ -263,7 +288,11 @@ def promo_effects(fit: BaselineFit, level: float = 0.9, currency: str = "") -> p
 
 
 #: Calendar and lead/lag terms, as shown to readers.
-TERM_LABELS = {"holiday": "public holiday (fixed date)", "holiday_moving": "moving public holiday (per day)",
+TERM_LABELS = {"holiday": "public holiday (fixed date)",
+               "holiday_seollal": "Seollal (per holiday day)", "holiday_seollal_pre": "days before Seollal (run-up)",
+               "holiday_seollal_post": "days after Seollal", "holiday_chuseok": "Chuseok (per holiday day)",
+               "holiday_chuseok_pre": "days before Chuseok (run-up)", "holiday_chuseok_post": "days after Chuseok",
+               "holiday_moving_other": "other moving public holiday (per day)",
                "holiday_moving_days": "moving public holiday (per day in the month)",
                "promo_lead": "day before a promotion (lead)", "promo_lag": "day after a promotion (lag)"}
 

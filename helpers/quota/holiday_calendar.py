@@ -72,3 +72,74 @@ def moving_days_per_month(country: str | None, months: pd.DatetimeIndex) -> np.n
     for d in moving:
         counts[(d.year, d.month)] += 1
     return np.array([counts.get((m.year, m.month), 0) for m in months], dtype=float)
+
+
+#: Named moving holidays with their own effect: a name is in the block when it contains the marker
+#: (the ``holidays`` package's English names: "Korean New Year", "The day preceding Korean New
+#: Year", "Alternative holiday for Chuseok", ...).
+NAMED_BLOCKS = {"seollal": "Korean New Year", "chuseok": "Chuseok"}
+
+
+@lru_cache(maxsize=8)
+def _blocks(country: str) -> tuple[dict[str, frozenset], frozenset]:
+    """Days of each named block and of the other moving holidays."""
+    cal = _country(country)
+    _, moving = _split(country)
+    named: dict[str, set] = {k: set() for k in NAMED_BLOCKS}
+    for day, names in cal.items():
+        for key, marker in NAMED_BLOCKS.items():
+            if marker in str(names):
+                named[key].add(pd.Timestamp(day))
+    taken = set().union(*named.values())
+    return {k: frozenset(v) for k, v in named.items()}, frozenset(moving - taken)
+
+
+def _runs(days: frozenset) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Consecutive runs of days as (first, last)."""
+    out: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    for d in sorted(days):
+        if out and (d - out[-1][1]).days == 1:
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
+def holiday_windows(country: str | None, dates: pd.DatetimeIndex, pre_days: int = 0, post_days: int = 0
+                    ) -> dict[str, np.ndarray]:
+    """Day flags of the named moving holidays and of the days around them, and of other moving ones.
+
+    For each block of :data:`NAMED_BLOCKS` the country has (Korea: Seollal and Chuseok, each with
+    its eve, second day and substitute days): ``<name>`` on the holiday days, ``<name>_pre`` on the
+    ``pre_days`` days before each run of them (the gift-shopping run-up) and ``<name>_post`` on the
+    ``post_days`` after; ``moving_other`` on every other moving public holiday (Buddha's Birthday,
+    substitute and election days). Countries without a named block get ``moving_other`` only.
+
+    Examples
+    --------
+    >>> w = holiday_windows("KR", pd.date_range("2026-02-12", "2026-02-21"), pre_days=3, post_days=2)
+    >>> w["seollal_pre"].astype(int).tolist()  # Seollal 2026: 16-18 February
+    [0, 1, 1, 1, 0, 0, 0, 0, 0, 0]
+    >>> w["seollal"].astype(int).tolist(), w["seollal_post"].astype(int).tolist()
+    ([0, 0, 0, 0, 1, 1, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 1, 1, 0])
+    """
+    d = pd.DatetimeIndex(dates).normalize()
+    if not country:
+        return {}
+    named, other = _blocks(country)
+    out: dict[str, np.ndarray] = {}
+    for key, days in named.items():
+        if not days:
+            continue
+        on = d.isin(list(days))
+        out[key] = on
+        pre, post = set(), set()
+        for first, last in _runs(days):
+            pre |= {first - pd.Timedelta(days=k) for k in range(1, pre_days + 1)}
+            post |= {last + pd.Timedelta(days=k) for k in range(1, post_days + 1)}
+        if pre_days:
+            out[f"{key}_pre"] = d.isin(list(pre)) & ~on
+        if post_days:
+            out[f"{key}_post"] = d.isin(list(post)) & ~on
+    out["moving_other"] = d.isin(list(other))
+    return out

@@ -82,6 +82,12 @@ class Params(NotebookParams):
                                                       "cost); null estimates it from past campaigns")
     holiday_country: str | None = Field("KR", description="country of the public-holiday calendar (holidays "
                                                           "package code, e.g. KR); null uses only the history's column")
+    holiday_pre_days: int = Field(
+        7, ge=0, le=28, description="days before each Seollal and Chuseok with their own effect (the gift-set "
+                                    "run-up; 7 is an assumed week, not a published figure), daily series only")
+    holiday_post_days: int = Field(
+        2, ge=0, le=14, description="days after each Seollal and Chuseok with their own effect (the return; an "
+                                    "assumption), daily series only")
     promo_lead: int = Field(2, ge=0, le=14, description="days before a promotion with their own effect (a lull), "
                                                         "daily series only")
     promo_lag: int = Field(2, ge=0, le=14, description="days after a promotion with their own effect (a dip), "
@@ -107,8 +113,10 @@ class Params(NotebookParams):
     marketing_share: float = Field(0.1, ge=0, le=1, description="share of that revenue that may fund marketing, 0-1")
     interval_level: float = Field(0.9, ge=0.5, le=0.99,
                                   description="level of the prediction and budget intervals, 0.5-0.99")
-    backtest_folds: int = Field(4, ge=1, le=12,
-                                description="rolling-origin backtest folds, each as long as the target period")
+    backtest_folds: int | None = Field(
+        None, ge=1, le=12, description="rolling-origin backtest folds, each as long as the target period; null "
+                                       "takes as many as the history allows, up to 8 (8 one-month folds span most "
+                                       "of a year)")
     n_simulations: int = Field(10000, ge=1000, le=200000, description="Monte Carlo draws for the budget interval")
     seed: int = Field(3, ge=0, description="random seed of the simulation")
 

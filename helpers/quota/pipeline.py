@@ -103,14 +103,16 @@ def run_quota(p: Any) -> QuotaRun:
     history, quality, cur = load.load_history(p)
     start, end = load.target_period(p)
     fit = baseline.fit_baseline(history, p.freq, holiday_country=p.holiday_country, lead=p.promo_lead,
-                                lag=p.promo_lag)
+                                lag=p.promo_lag, pre_days=p.holiday_pre_days, post_days=p.holiday_post_days)
     effects = baseline.promo_effects(fit, level=p.interval_level, currency=cur)
     horizon = baseline.period_length(p.freq, start, end)
-    bt = backtest.rolling_backtest(history, p.freq, horizon, p.backtest_folds, level=p.interval_level,
-                                   holiday_country=p.holiday_country, lead=p.promo_lead, lag=p.promo_lag)
+    folds = p.backtest_folds or backtest.folds_that_fit(len(history), p.freq, horizon)
+    bt = backtest.rolling_backtest(history, p.freq, horizon, folds, level=p.interval_level,
+                                   holiday_country=p.holiday_country, lead=p.promo_lead, lag=p.promo_lag,
+                                   pre_days=p.holiday_pre_days, post_days=p.holiday_post_days)
     choice, choice_text = backtest.choose_baseline(bt)
     forecast = backtest.apply_choice(baseline.forecast_baseline(fit, start, end, level=p.interval_level), fit,
-                                     choice)
+                                     choice, bt)
     target, last_year = budget.sales_target(history, start, end, p.freq, p.target_amount, p.target_growth)
     campaigns = load.load_campaigns(p)
     redemption, redemption_source = budget.estimate_redemption(campaigns, p.activity_type, p.redemption_rate)

@@ -236,15 +236,17 @@ def effects_table(effects: pd.DataFrame, currency: str, level: float) -> Any:
 
 def backtest_table(backtest: Backtest) -> Any:
     """One row per backtest fold."""
-    return table(backtest.folds, {"origin": "date", "mae_model": "number", "mae_naive": "number",
-                                  "mase_model": "ratio", "mase_naive": "ratio", "mase_benchmark": "ratio",
-                                  "coverage": "pct",
-                                  "total_inside": "bool"},
+    kinds = {"origin": "date", "mae_model": "number", "mae_naive": "number", "mase_model": "ratio",
+             "mase_naive": "ratio", "mase_benchmark": "ratio", "mase_ets": "ratio", "coverage": "pct",
+             "total_inside": "bool"}
+    kinds = {k: v for k, v in kinds.items() if k in backtest.folds.columns}
+    return table(backtest.folds, kinds,
                  headers={"origin": "fold origin", "mae_model": "MAE model", "mae_naive": "MAE naive",
                           "mase_model": "MASE regression", "mase_naive": "MASE seasonal naive",
-                          "mase_benchmark": "MASE SARIMAX",
+                          "mase_benchmark": "MASE SARIMAX", "mase_ets": "MASE ETS",
                           "coverage": "periods inside interval", "total_inside": "total inside interval"},
-                 caption="Rolling-origin backtest, one row per fold", decimals={"mase_model": 3, "mase_naive": 3, "mase_benchmark": 3})
+                 caption="Rolling-origin backtest, one row per fold",
+                 decimals={k: 3 for k in kinds if k.startswith("mase_")})
 
 
 def backtest_summary(backtest: Backtest, horizon: int, freq: str, level: float) -> Markdown:
@@ -255,8 +257,10 @@ def backtest_summary(backtest: Backtest, horizon: int, freq: str, level: float) 
         f"- Over {len(backtest.folds)} folds of {horizon} {label}s the model's MASE is "
         f"**{backtest.mase_model:.2f}** against **{backtest.mase_naive:.2f}** for the seasonal naive forecast "
         f"({verdict} than the benchmark)"
-        + (f"; SARIMAX with the same regressors scores **{backtest.mase_benchmark:.2f}**.\n"
-           if np.isfinite(backtest.mase_benchmark) else ".\n")
+        + (f"; SARIMAX with the same regressors scores **{backtest.mase_benchmark:.2f}**"
+           if np.isfinite(backtest.mase_benchmark) else "")
+        + (f", ETS with them **{backtest.folds['mase_ets'].mean():.2f}**" if "mase_ets" in backtest.folds else "")
+        + ".\n"
         +
         f"- {backtest.coverage:.0%} of held-out {label}s fall inside the nominal {level:.0%} "
         f"interval; the period total fell inside its interval in {backtest.total_coverage:.0%} of folds "
@@ -384,7 +388,9 @@ def caveats(synthetic: bool, roi: RoiEstimate) -> Markdown:
               "a future campaign's ROI is assumed to vary like past campaigns of its type")
     items.append(f"- The budget interval assumes baseline and ROI errors are independent; {spread}.")
     items.append("- Holidays: the history's own holiday column recurs on the same date; moving holidays come "
-                 "from the `holidays` calendar of `holiday_country` when it is set.")
+                 "from the `holidays` calendar of `holiday_country` when it is set, Seollal and Chuseok each with "
+                 "their own effect and run-up and return windows whose lengths (`holiday_pre_days`, "
+                 "`holiday_post_days`) are assumptions, not published figures.")
     return Markdown("\n".join(items))
 
 

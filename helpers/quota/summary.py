@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.plots import format_money
-from helpers.quota.backtest import Backtest
+from helpers.quota.backtest import BENCHMARKS, Backtest, tie_test
 
 
 def _m(value: float, currency: str) -> str:
@@ -94,6 +94,10 @@ def run_results(run: Any, p: Any) -> dict[str, Any]:
     out["backtest.windows"] = int(len(run.backtest.folds))
     for name, value in backtest_scores(run.backtest).items():
         out[f"backtest.{name}.mase"] = value
+    for name in BENCHMARKS:
+        gain, p_tie = tie_test(run.backtest, name)
+        if np.isfinite(gain):
+            out[f"backtest.{name}.tie_p"] = p_tie
     for name, value in getattr(run.fit, "holiday_effects", {}).items():
         out[f"holiday.{name}.effect"] = float(value)
     return out

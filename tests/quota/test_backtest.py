@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from helpers.contracts import DataContractError
@@ -31,3 +32,69 @@ def test_backtest_length_rule(monthly):
     with pytest.raises(DataContractError, match="backtest length.*5 fold.*3 months leave 21.*at least 24"):
         backtest.rolling_backtest(history, "MS", horizon=3, folds=5)
 
+
+
+def _folds(model, **bench):
+    import pandas as pd
+
+    return backtest.Backtest(pd.DataFrame({"mase_model": model, **{f"mase_{k}": v for k, v in bench.items()}}),
+                             sum(model) / len(model), 1.0, 0.9, 1.0)
+
+
+def test_tie_rule_keeps_the_regression_unless_a_benchmark_is_significantly_better():
+    # a 0.5% gain that changes sign between folds (the 83dcadc finding): not significant, regression kept
+    keep = _folds([0.44, 0.45, 0.43, 0.46], sarimax=[0.43, 0.46, 0.42, 0.455], ets=[0.5, 0.5, 0.5, 0.5])
+    choice, text = backtest.choose_baseline(keep)
+    assert choice == "regression" and "No benchmark beats the regression" in text
+    assert "SARIMAX 0.441 (better, p = " in text and "ETS 0.500 (worse, p = " in text
+    # SARIMAX's fold scores live in the backtest's mase_benchmark column
+    legacy = backtest.Backtest(pd.DataFrame({"mase_model": [0.5, 0.6], "mase_benchmark": [0.4, 0.55]}),
+                               0.55, 1.0, 0.9, 1.0, 0.475)
+    assert backtest.tie_test(legacy, "sarimax")[0] == pytest.approx(0.075)
+    # ETS better in every fold: d = .1, .12, .09, .11, mean .105, sd .0129 -> t = 16.3 on 3 df, p = 0.0005
+    win = _folds([0.5, 0.6, 0.4, 0.55], sarimax=[0.5, 0.6, 0.4, 0.55], ets=[0.4, 0.48, 0.31, 0.44])
+    gain, p = backtest.tie_test(win, "ets")
+    assert gain == pytest.approx(0.105) and p == pytest.approx(0.000505, rel=0.02)
+    choice, text = backtest.choose_baseline(win)
+    assert choice == "ets" and "its own interval" in text
+    assert backtest.choose_baseline(win, alpha=0.0001)[0] == "regression"
+
+
+def test_a_chosen_benchmark_brings_its_own_interval_from_its_backtest_errors(daily):
+    import numpy as np
+    from scipy import stats
+
+    from helpers.quota import baseline
+
+    history, fit = daily
+    fc = baseline.forecast_baseline(fit, "2026-01-01", "2026-01-31", level=0.9)
+    bt = _folds([0.5, 0.6, 0.4], ets=[0.4, 0.5, 0.3])
+    bt.total_errors["ets"] = np.array([0.02, -0.01, 0.05])
+    bt.period_errors["ets"] = np.array([0.1, -0.1, 0.05, -0.05])
+    got = backtest.apply_choice(fc, fit, "ets", bt)
+    mean = backtest.ets_forecast(fit, pd.DatetimeIndex(fc.table["date"]))
+    q = stats.t.ppf(0.95, 2)
+    assert got.total == pytest.approx(mean.sum())
+    assert got.total_sd == pytest.approx(mean.sum() * np.std([0.02, -0.01, 0.05], ddof=1))
+    assert got.total_high == pytest.approx(got.total + q * got.total_sd) and got.df_resid == 2
+    s_p = np.std([0.1, -0.1, 0.05, -0.05], ddof=1)
+    assert got.table["high"].to_numpy() == pytest.approx(mean * (1 + q * s_p))
+    assert backtest.apply_choice(fc, fit, "regression", bt) is fc
+    with pytest.raises(ValueError, match="no errors of 'sarimax'"):
+        backtest.apply_choice(fc, fit, "sarimax", bt)
+
+
+def test_ets_wins_where_the_level_wanders_and_the_regression_where_it_does_not(daily):
+    import numpy as np
+
+    history, _ = daily
+    bt = backtest.rolling_backtest(history, "D", horizon=31, folds=8, level=0.9)
+    assert set(bt.total_errors) == {"sarimax", "ets"} and len(bt.total_errors["ets"]) == 8
+    assert len(bt.period_errors["ets"]) == 8 * 31
+    assert backtest.choose_baseline(bt)[0] == "regression"  # the shipped world has a global trend
+    # a level that random-walks (sd 1.5% a day): a global line cannot follow it, a local level can
+    rng = np.random.default_rng(7)
+    walk = history.assign(sales=history["sales"] * np.exp(np.cumsum(rng.normal(0, 0.015, len(history)))))
+    bt = backtest.rolling_backtest(walk, "D", horizon=31, folds=8, level=0.9)
+    assert bt.folds["mase_ets"].mean() < bt.mase_model
+    assert backtest.choose_baseline(bt)[0] == "ets"

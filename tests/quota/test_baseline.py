@@ -98,7 +98,9 @@ def test_seollal_in_february_forecasts_the_february_dip():
     history, moving = _lunar_history()
     fit = baseline.fit_baseline(history, "D", holiday_country="KR")
     eff = baseline.calendar_effects(fit).set_index("term")["effect"]
-    assert eff["moving public holiday (per day)"] == pytest.approx(-30.0, abs=1.0)
+    for term in ("Seollal (per holiday day)", "Chuseok (per holiday day)", "other moving public holiday (per day)"):
+        assert eff[term] == pytest.approx(-30.0, abs=1.0)
+    assert fit.holiday_effects["seollal"] == pytest.approx(-30.0, abs=1.0)
     # Seollal 2026 is 16-18 February: those days sit ~30 below their neighbours; in January 2026 no dip
     fc = baseline.forecast_baseline(fit, "2026-02-10", "2026-02-22").table.set_index("date")["baseline"]
     assert fc["2026-02-17"] == pytest.approx(fc["2026-02-12"] - 30.0, abs=2.0)
@@ -107,6 +109,42 @@ def test_seollal_in_february_forecasts_the_february_dip():
     # without the calendar the model cannot see the dip
     plain = baseline.forecast_baseline(baseline.fit_baseline(history, "D"), "2026-02-17", "2026-02-17")
     assert plain.total > 95
+
+
+def _gift_season_history():
+    """Daily 2021-01-01..2025-12-31, weekly pattern and trend: Seollal days 40% below the day's level,
+    the 7 days before them 25% above (gift sets), Chuseok days 30% below with 20% above over the 7
+    days before, other moving holidays (Buddha's Birthday, elections, substitute days) no effect."""
+    from helpers.quota.holiday_calendar import holiday_windows
+
+    dates = pd.date_range("2021-01-01", "2025-12-31", freq="D")
+    w = holiday_windows("KR", dates, pre_days=7)
+    level = 1000.0 + 50.0 * np.arange(len(dates)) / 365 + 80.0 * (dates.day_of_week >= 5)
+    factor = 1 - 0.4 * w["seollal"] + 0.25 * w["seollal_pre"] - 0.3 * w["chuseok"] + 0.2 * w["chuseok_pre"]
+    rng = np.random.default_rng(11)
+    sales = level * factor + rng.normal(0, 15.0, len(dates))
+    return pd.DataFrame({"date": dates, "sales": sales, "promo_level": None, "holiday": False}), level, factor, w
+
+
+def test_moving_seollal_with_a_gift_run_up_is_forecast_within_ten_percent():
+    history, level, factor, w = _gift_season_history()
+    train = history[history["date"] < "2025-01-01"].reset_index(drop=True)
+    dates = pd.DatetimeIndex(history["date"])
+    # Seollal 2025 (28-30 January) and the week before it, out of sample
+    days = dates[(dates >= "2025-01-01") & (w["seollal"] | w["seollal_pre"])]
+    truth = pd.Series(level * factor, index=dates)[days]
+
+    def worst_error(**kw):
+        fit = baseline.fit_baseline(train, "D", holiday_country="KR", **kw)
+        fc = baseline.forecast_baseline(fit, days[0], days[-1]).table.set_index("date")["baseline"][days]
+        return float((fc / truth - 1).abs().max()), fit
+
+    err, fit = worst_error(pre_days=7, post_days=2)
+    assert err <= 0.10, err
+    eff = fit.holiday_effects
+    assert eff["seollal"] < -300 and eff["seollal_pre"] > 200 and abs(eff["moving_other"]) < 30
+    # without the run-up window the model misses the gift week by about a quarter
+    assert worst_error(pre_days=0)[0] > 0.15
 
 
 def test_monthly_series_counts_moving_holiday_days():
