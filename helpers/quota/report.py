@@ -237,13 +237,13 @@ def effects_table(effects: pd.DataFrame, currency: str, level: float) -> Any:
 def backtest_table(backtest: Backtest) -> Any:
     """One row per backtest fold."""
     kinds = {"origin": "date", "mae_model": "number", "mae_naive": "number", "mase_model": "ratio",
-             "mase_naive": "ratio", "mase_benchmark": "ratio", "mase_ets": "ratio", "coverage": "pct",
+             "mase_naive": "ratio", "mase_benchmark": "ratio", "mase_ets": "ratio", "mase_log": "ratio", "coverage": "pct",
              "total_inside": "bool"}
     kinds = {k: v for k, v in kinds.items() if k in backtest.folds.columns}
     return table(backtest.folds, kinds,
                  headers={"origin": "fold origin", "mae_model": "MAE model", "mae_naive": "MAE naive",
                           "mase_model": "MASE regression", "mase_naive": "MASE seasonal naive",
-                          "mase_benchmark": "MASE SARIMAX", "mase_ets": "MASE ETS",
+                          "mase_benchmark": "MASE SARIMAX", "mase_ets": "MASE ETS", "mase_log": "MASE log regression",
                           "coverage": "periods inside interval", "total_inside": "total inside interval"},
                  caption="Rolling-origin backtest, one row per fold",
                  decimals={k: 3 for k in kinds if k.startswith("mase_")})
@@ -260,6 +260,8 @@ def backtest_summary(backtest: Backtest, horizon: int, freq: str, level: float) 
         + (f"; SARIMAX with the same regressors scores **{backtest.mase_benchmark:.2f}**"
            if np.isfinite(backtest.mase_benchmark) else "")
         + (f", ETS with them **{backtest.folds['mase_ets'].mean():.2f}**" if "mase_ets" in backtest.folds else "")
+        + (f", the log (multiplicative) regression **{backtest.folds['mase_log'].mean():.2f}**"
+           if "mase_log" in backtest.folds else "")
         + ".\n"
         +
         f"- {backtest.coverage:.0%} of held-out {label}s fall inside the nominal {level:.0%} "

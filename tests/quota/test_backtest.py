@@ -89,7 +89,7 @@ def test_ets_wins_where_the_level_wanders_and_the_regression_where_it_does_not(d
 
     history, _ = daily
     bt = backtest.rolling_backtest(history, "D", horizon=31, folds=8, level=0.9)
-    assert set(bt.total_errors) == {"sarimax", "ets"} and len(bt.total_errors["ets"]) == 8
+    assert set(bt.total_errors) == {"sarimax", "ets", "log"} and len(bt.total_errors["ets"]) == 8
     assert len(bt.period_errors["ets"]) == 8 * 31
     assert backtest.choose_baseline(bt)[0] == "regression"  # the shipped world has a global trend
     # a level that random-walks (sd 1.5% a day): a global line cannot follow it, a local level can
@@ -98,3 +98,28 @@ def test_ets_wins_where_the_level_wanders_and_the_regression_where_it_does_not(d
     bt = backtest.rolling_backtest(walk, "D", horizon=31, folds=8, level=0.9)
     assert bt.folds["mase_ets"].mean() < bt.mase_model
     assert backtest.choose_baseline(bt)[0] == "ets"
+
+
+def test_the_log_regression_wins_where_seasonality_grows_with_the_level(daily):
+    import numpy as np
+
+    history, _ = daily
+    # a level that triples over three years with a weekday pattern of +-30% of it: the additive
+    # model's fixed weekday amounts are too small at the end, the log model's shares are right
+    t = np.arange(len(history))
+    dates = pd.DatetimeIndex(history["date"])
+    weekday = np.array([0.8, 0.85, 0.9, 1.0, 1.1, 1.3, 1.05])[dates.day_of_week]
+    rng = np.random.default_rng(3)
+    sales = 1000.0 * np.exp(np.log(3) * t / len(t)) * weekday * np.exp(rng.normal(0, 0.03, len(t)))
+    grown = history.assign(sales=sales, promo_level=None)
+    bt = backtest.rolling_backtest(grown, "D", horizon=31, folds=8, level=0.9)
+    assert bt.folds["mase_log"].mean() < bt.mase_model
+    choice, text = backtest.choose_baseline(bt)
+    assert choice == "log" and "its own interval" in text
+    assert backtest.tie_test(bt, "log")[1] < 0.05
+    # the smearing factor makes the forecast a mean: exp(normal(0, s)) has mean exp(s^2 / 2)
+    fit = backtest.fit_baseline(grown, "D")
+    f = backtest.log_forecast(fit, dates[-7:])
+    assert np.mean(sales[-7:] / f) == pytest.approx(1.0, abs=0.03)
+    # non-positive sales: no log model, and the tie rule never picks it
+    assert np.isnan(backtest.log_forecast(backtest.fit_baseline(grown.assign(sales=sales - 1500), "D"), dates[:3])).all()
