@@ -241,12 +241,17 @@ def validation_splits_of(purchases: Purchases, main, *, splits: int = 3, step_da
                          bins: int = 5, monetary: str = "average") -> list:
     """The out-of-sample check repeated on earlier calibration ends (rolling origin): ``main``
     (:func:`validate_of`'s result) first, then up to ``splits - 1`` more, each ``step_days``
-    earlier with a holdout as long as main's (:func:`helpers.segments.validation.split_ends`)."""
+    earlier with a holdout as long as main's (:func:`helpers.segments.validation.split_ends`).
+    An earlier split with fewer than three non-empty segments (too little history for a rank
+    agreement) is left out, as are the ones before it; the report counts the splits that ran."""
     from helpers.segments.validation import split_ends
 
     first = purchases.info.start
     out = [main]
     for cal, hold in split_ends(main.calibration_end, main.holdout_end, first, splits, step_days)[1:]:
-        out.append(validate_of(purchases, calibration_end=str(cal.date()), holdout_end=str(hold.date()),
-                               freq=freq, bins=bins, monetary=monetary))
+        v = validate_of(purchases, calibration_end=str(cal.date()), holdout_end=str(hold.date()),
+                        freq=freq, bins=bins, monetary=monetary)
+        if int((v.table["customers"] > 0).sum()) < 3:
+            break
+        out.append(v)
     return out

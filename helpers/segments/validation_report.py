@@ -172,7 +172,7 @@ def splits_bullets(vals: list[Validation], ivs: list[ValidationIntervals]) -> Ma
     f = splits_frame(vals, ivs)
     if len(f) == 1:
         return Markdown("- Only one calibration split fits in the data (an earlier one would leave under "
-                        "28 days of calibration), so the check is not repeated.")
+                        "28 days of calibration or fewer than three segments), so the check is not repeated.")
     tops = f["top_segment"].unique()
     top = (f"**{tops[0]}** buy most in the next period in all {len(f)} splits" if len(tops) == 1
            else f"the top segment changes between splits ({', '.join(tops)})")

@@ -163,3 +163,19 @@ def test_params_accept_a_url_with_a_table_and_refuse_mismatches(files):
     [job] = plan_jobs(load_runs(), ["06_rfm_segments"], runs=["mine"],
                       cli_overrides={"transactions_path": files["duckdb"][0], "transactions_table": "tx"})
     assert all(not str(f).endswith(".duckdb") for f in job.inputs)  # the event log files only
+
+
+def test_splits_run_on_the_engine_a_quarter_apart_and_stop_where_segments_run_out(opened, reference, monkeypatch):
+    from helpers.segments import sources
+
+    main = validate_of(reference)
+    vals = sources.validation_splits_of(reference, main, splits=3, step_days=91)
+    assert [str(v.calibration_end.date()) for v in vals] == ["1997-09-30", "1997-07-01", "1997-04-01"]
+    assert len({v.holdout_weeks for v in vals}) == 1  # equal holdouts
+    on_engine = sources.validation_splits_of(opened["duckdb"], validate_of(opened["duckdb"]), splits=3, step_days=91)
+    pd.testing.assert_frame_equal(on_engine[2].table, vals[2].table, check_exact=False, rtol=0, atol=1e-9)
+    # an earlier split left with two non-empty segments is dropped, and so are those before it
+    two = main.table.copy()
+    two.loc[two.index[2:], "customers"] = 0
+    monkeypatch.setattr(sources, "validate_of", lambda *a, **k: type(main)(two, *list(main.__dict__.values())[1:]))
+    assert sources.validation_splits_of(reference, main, splits=3, step_days=91) == [main]
