@@ -39,10 +39,11 @@ SHARES = tuple(round(0.1 * k, 1) for k in range(11))
 #: Fewest targeted and holdout customers per cross-fitting fold.
 MIN_PER_FOLD = 30
 #: Measured coverage of the policy's nominal 95% interval of its true incremental profit, on the
-#: independent targeting world of ``tests/coupons/test_independent_targeting.py`` (60 seeds): the
-#: interval holds the learned policy fixed, so it is narrower than stated. Reports print it; the
-#: test fails if the measured share moves by more than 0.05 from this figure.
-POLICY_COVERAGE = {"nominal": 0.95, "measured": 0.883, "seeds": 60}
+#: independent targeting world of ``tests/coupons/test_independent_targeting.py`` (120 seeds), with each
+#: fold's share chosen again in every draw (:func:`reselected_policy_draws`): conservative. Holding the
+#: shares fixed it was 91.7% on the same seeds. Reports print it; the test fails if the measured share
+#: moves by more than 0.03 from this figure or falls below nominal by more than Monte-Carlo error.
+POLICY_COVERAGE = {"nominal": 0.95, "measured": 0.975, "seeds": 120}
 #: Bootstrap draws of the Qini area (each re-sorts the audience).
 QINI_BOOT = 200
 
@@ -218,6 +219,7 @@ class CrossFit:
     gamma: np.ndarray
     policy: np.ndarray
     fold_shares: list[float]
+    inner: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -275,7 +277,7 @@ def cross_fit(data: UpliftData, *, learner: str = "dr_learner", folds: int = 5, 
     tau = {name: np.zeros(len(y)) for name in LEARNERS}
     gamma = np.zeros(len(y))
     policy = np.zeros(len(y), dtype=bool)
-    chosen = []
+    chosen, inner_scores = [], []
     for k in range(folds):
         tr, te = fold != k, fold == k
         m0, m1 = _t_fit(X[tr], t[tr], y[tr], seed + k)
@@ -296,10 +298,11 @@ def cross_fit(data: UpliftData, *, learner: str = "dr_learner", folds: int = 5, 
                                   else _tau(learner, X[a], t[a], y[a], X[b], seed + 10 * k + j, e))
         share, _ = choose_share(tau_in, gam_in, shares)
         chosen.append(share)
+        inner_scores.append((idx, tau_in, gam_in))
         policy[np.flatnonzero(te)[_top(tau[learner][te], share)]] = True
     if not compare:
         tau = {learner: tau[learner]}
-    return CrossFit(data, learner, fold, tau, gamma, policy, chosen)
+    return CrossFit(data, learner, fold, tau, gamma, policy, chosen, inner_scores)
 
 
 def qini_curve(y: np.ndarray, tau: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -367,6 +370,56 @@ def _interval(draws: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+def _normal_interval(estimate: float, draws: np.ndarray, confidence: float) -> tuple[float, float]:
+    """``estimate`` ± the normal quantile × the standard deviation of bootstrap ``draws``."""
+    from scipy.stats import norm
+
+    half = float(norm.ppf((1 + confidence) / 2) * np.std(draws, ddof=1))
+    return estimate - half, estimate + half
+
+
+def reselected_policy_draws(cf: CrossFit, weights: np.ndarray, shares: tuple[float, ...] = SHARES) -> np.ndarray:
+    """Bootstrap draws of the nested policy's value with each fold's share chosen again on the resample.
+
+    Parameters
+    ----------
+    cf : CrossFit
+        From :func:`cross_fit` (its ``inner`` scores of each fold's training folds).
+    weights : ndarray
+        ``(draws, customers)`` bootstrap counts.
+    shares : tuple of float
+        Candidate shares (those ``cf`` chose from).
+
+    Returns
+    -------
+    ndarray
+        One value of :math:`\\sum_i \\pi^b_i \\Gamma_i` per draw (weighted by the draw's counts).
+
+    Notes
+    -----
+    In draw :math:`b`, fold :math:`k`'s share :math:`x^b_k = \\arg\\max_x \\sum_{i \\in -k} w_{bi}
+    \\Gamma^{in}_i [i \\in \\text{top } x \\text{ by } \\hat\\tau^{in}]` is chosen again from the inner
+    cross-fitted scores, and fold :math:`k`'s top :math:`x^b_k` are sent; the fitted models stay fixed.
+    Each fold's share depends on the other folds' outcomes, so the folds' errors are correlated: holding
+    the shares fixed, the nominal 95% interval covered the policy's true profit in 92.0% of 400
+    independent worlds (with one share fixed in advance, 94.7% of 300); with the shares re-chosen per
+    draw it covered 97.5% — conservative, as the models' own variability is still left out while the
+    share's is counted in full (:data:`POLICY_COVERAGE` has the test's figure).
+    """
+    if not cf.inner:
+        return weights @ (cf.policy * cf.gamma)
+    g, tau = cf.gamma, cf.tau[cf.learner]
+    rows = np.arange(len(weights))
+    out = np.zeros(len(weights))
+    for k, (idx, tau_in, gam_in) in enumerate(cf.inner):
+        tops_in = np.array([_top(tau_in, s) for s in shares], dtype=float)
+        pick = np.argmax(weights[:, idx] @ (tops_in * gam_in).T, axis=1)  # ties: the smaller share, as choose_share
+        te = np.flatnonzero(cf.folds == k)
+        tops = np.array([_top(tau[te], s) for s in shares], dtype=float)
+        out += (weights[:, te] @ (tops * g[te]).T)[rows, pick]
+    return out
+
+
 @dataclass
 class Targeting:
     """The targeting evaluation: Qini per learner, policy values with intervals, the share and the list."""
@@ -392,7 +445,8 @@ def evaluate(cf: CrossFit, *, n_boot: int = 500, confidence: float = 0.95, seed:
     cf : CrossFit
         From :func:`cross_fit`.
     n_boot, confidence, seed
-        Customer bootstrap (predictions and the policy held fixed).
+        Customer bootstrap (fitted models held fixed; each fold's share chosen again per draw for the
+        policy's interval, see :func:`reselected_policy_draws`).
     shares : tuple of float
         Candidate shares (for the full-audience curve and the recommended share).
 
@@ -413,24 +467,28 @@ def evaluate(cf: CrossFit, *, n_boot: int = 500, confidence: float = 0.95, seed:
               \\quad \\hat V(\\text{none}) = 0
 
     over the audience (so send-to-all is the effect of sending everyone, not only the targeted group).
-    Intervals: percentile bootstrap of customers with :math:`\\pi` and :math:`\\Gamma` fixed; they ignore
-    the variability of the learned policy itself.
+    Intervals: percentile bootstrap of customers for send-to-all, the Qini and the curve (fixed shares);
+    for the policy and policy − all, the estimate ± the normal quantile × the standard deviation of
+    draws that choose each fold's share again (:func:`reselected_policy_draws`): the policy's estimate
+    is unbiased for its true profit, but its spread includes the share's selection.
     """
     d = cf.data
     rng = np.random.default_rng(seed)
     n = len(d.y)
     pol, g = cf.policy.astype(float), cf.gamma
     weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)  # customers drawn per resample
-    v = np.column_stack([weights @ (pol * g), weights @ g])
+    v_all = weights @ g
+    v_pol = reselected_policy_draws(cf, weights, shares)
     q_w = weights[:min(n_boot, QINI_BOOT)]  # Qini re-sorts per draw: fewer draws
     qini_draws = {name: np.array([qini_area(d.y, cf.tau[name], d.t, w) for w in q_w]) for name in cf.tau}
     qini = {}
     for name in cf.tau:
         qini[name] = (qini_area(d.y, cf.tau[name], d.t), *_interval(qini_draws[name], confidence))
-    rows = [("policy", float(pol @ g), *_interval(v[:, 0], confidence)),
-            ("send_to_all", float(g.sum()), *_interval(v[:, 1], confidence)),
+    est_pol, est_all = float(pol @ g), float(g.sum())
+    rows = [("policy", est_pol, *_normal_interval(est_pol, v_pol, confidence)),
+            ("send_to_all", est_all, *_interval(v_all, confidence)),
             ("send_to_none", 0.0, 0.0, 0.0),
-            ("policy_minus_all", float(pol @ g - g.sum()), *_interval(v[:, 0] - v[:, 1], confidence))]
+            ("policy_minus_all", est_pol - est_all, *_normal_interval(est_pol - est_all, v_pol - v_all, confidence))]
     values = pd.DataFrame(rows, columns=["policy", "estimate", "low", "high"]).set_index("policy")
     best, curve = choose_share(cf.tau[cf.learner], g, shares)
     tops = np.array([_top(cf.tau[cf.learner], s) for s in shares], dtype=float)

@@ -79,20 +79,29 @@ def test_homogeneous_world_cannot_tell_targeting_from_random() -> None:
 
 @pytest.mark.slow
 def test_policy_interval_covers_its_true_profit_over_many_seeds() -> None:
-    seeds = range(60)
-    hits = wins = homog_flags = 0
+    seeds, homogeneous = range(120), range(60)
+    hits = held = wins = homog_flags = 0
     for s in seeds:
         w = world(500 + s)
         cf, ev = run(w, seed=s, n_boot=300)
         truth = float(w["tau"] @ cf.policy)
         hits += ev.values.loc["policy", "low"] <= truth <= ev.values.loc["policy", "high"]
+        # the interval before: the same draws with each fold's share held fixed (percentile)
+        draws = np.random.default_rng(s).multinomial(len(cf.gamma), np.full(len(cf.gamma), 1 / len(cf.gamma)),
+                                                     size=300) @ (cf.policy * cf.gamma)
+        lo, hi = np.quantile(draws, [0.025, 0.975])
+        held += lo <= truth <= hi
         wins += truth > float(w["tau"].sum())
+    for s in homogeneous:
         homog_flags += run(world(900 + s, heterogeneous=False), seed=s, n_boot=200)[1].distinguishable
     n = len(seeds)
-    print(f"independent targeting world, {n} seeds: policy interval coverage {hits / n:.3f}, policy beats "
-          f"send-to-all {wins / n:.3f}, homogeneous world called distinguishable {homog_flags / n:.3f}")
-    assert hits / n >= 0.83  # nominal 95%, measured 88.3% (60 seeds): narrow, the policy is held fixed
+    print(f"independent targeting world, {n} seeds: policy interval coverage {hits / n:.3f} (shares held "
+          f"fixed: {held / n:.3f}), policy beats send-to-all {wins / n:.3f}, homogeneous world called "
+          f"distinguishable {homog_flags / len(homogeneous):.3f}")
+    # nominal 95%: at least that within Monte-Carlo error (binomial sd at 95% and 120 seeds: 0.02)
+    assert hits / n >= 0.95 - 2 * np.sqrt(0.95 * 0.05 / n)
+    assert hits > held  # counting the share's selection is what closes the gap
     # the figure the reports print (helpers.coupons.targeting.POLICY_COVERAGE) is this measurement
-    assert POLICY_COVERAGE["seeds"] == n and abs(hits / n - POLICY_COVERAGE["measured"]) <= 0.05
+    assert POLICY_COVERAGE["seeds"] == n and abs(hits / n - POLICY_COVERAGE["measured"]) <= 0.03
     assert wins == n
-    assert homog_flags / n <= 0.10  # a one-sided 2.5% test, with some room
+    assert homog_flags / len(homogeneous) <= 0.10  # a one-sided 2.5% test, with some room
