@@ -45,7 +45,7 @@ test: $(STAMP) browser java
 	$(PY) -m pytest -p no:cacheprovider
 
 unit: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider -m "not slow and not spark"
+	$(PY) -m pytest -p no:cacheprovider -m "not slow and not spark" -n 2
 
 nbval: $(STAMP)
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks

@@ -24,6 +24,7 @@ def test_generators_are_registered():
     assert generators(), "no domain module defines write_synthetic"
 
 
+@pytest.mark.slow  # a long fit: in `make test`, not `make unit`
 def test_regeneration_is_byte_identical_to_the_shipped_files(regenerated):
     out, written = regenerated
     assert written, "generators wrote nothing"
@@ -32,6 +33,7 @@ def test_regeneration_is_byte_identical_to_the_shipped_files(regenerated):
     assert not differ, f"shipped files differ from a fresh regeneration (run `make synth`): {differ}"
 
 
+@pytest.mark.slow  # a long fit: in `make test`, not `make unit`
 def test_every_shipped_file_has_a_generator(regenerated):
     _, written = regenerated
     produced = {p.name for p in written}

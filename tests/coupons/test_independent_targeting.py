@@ -57,6 +57,7 @@ def run(w: dict, *, learner: str = "t_learner", seed: int = 0, n_boot: int = 300
     return cf, evaluate(cf, n_boot=n_boot, seed=seed)
 
 
+@pytest.mark.slow  # a long fit: in `make test`, not `make unit`
 def test_heterogeneous_world_policy_beats_send_to_all_with_both_learners() -> None:
     w = world(1, n=4000)
     cf, ev = run(w, learner="dr_learner", compare=True)

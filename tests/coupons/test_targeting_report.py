@@ -14,6 +14,8 @@ ISSUE_27_KEYS = {"targeting.qini", "targeting.qini_low", "targeting.qini_high", 
                  "targeting.all_profit", "targeting.all_profit_low", "targeting.all_profit_high",
                  "targeting.distinguishable", "acquisition_value", "acquisition_value_low", "acquisition_value_high"}
 
+pytestmark = pytest.mark.slow  # the shipped targeting fit (10 s): in `make test`, not `make unit`
+
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):

@@ -84,6 +84,7 @@ def test_a_chosen_benchmark_brings_its_own_interval_from_its_backtest_errors(dai
         backtest.apply_choice(fc, fit, "sarimax", bt)
 
 
+@pytest.mark.slow  # a long fit: in `make test`, not `make unit`
 def test_ets_wins_where_the_level_wanders_and_the_regression_where_it_does_not(daily):
     import numpy as np
 
@@ -100,6 +101,7 @@ def test_ets_wins_where_the_level_wanders_and_the_regression_where_it_does_not(d
     assert backtest.choose_baseline(bt)[0] == "ets"
 
 
+@pytest.mark.slow  # a long fit: in `make test`, not `make unit`
 def test_the_log_regression_wins_where_seasonality_grows_with_the_level(daily):
     import numpy as np
 
