@@ -124,3 +124,18 @@ def test_drop_returns_equals_reference(ref, observation_end):
     assert got_q["rows"].iloc[1] > 0  # the sample has zero-value lines
     got_tx = got_t.execute().sort_values(["customer_id", "date"], kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(got_tx, expected_tx, check_dtype=False)
+
+
+def test_first_by_is_the_value_at_the_smallest_key_on_duckdb_as_argmin_gives_it() -> None:
+    import ibis
+
+    from helpers.warehouse.summary import first_by
+
+    # rows out of key order: by hand, a's smallest key 1 holds 7.0 and b's smallest key 2 holds 4.0
+    t = ibis.memtable(pd.DataFrame({"c": ["a", "a", "a", "b", "b"], "p": [3, 1, 2, 5, 2],
+                                    "s": [5.0, 7.0, 1.0, 9.0, 4.0]}))
+    assert ibis.get_backend(t).name == "duckdb"
+    got = t.group_by("c").aggregate(fast=first_by(t, t.s, t.p), ibis_argmin=t.s.argmin(t.p)).execute()
+    got = got.set_index("c").sort_index()
+    assert got["fast"].tolist() == [7.0, 4.0] == got["ibis_argmin"].tolist()
+    assert "arg_min" in str(ibis.to_sql(t.group_by("c").aggregate(v=first_by(t, t.s, t.p)))).lower()
