@@ -11,12 +11,14 @@ from helpers.contracts import DataContractError, ParameterError
 from helpers.coupons.features import Features
 from helpers.coupons.params import Params, check_output_path
 from helpers.coupons.targeting import (
+    CrossFit,
     _top,
     choose_share,
     cross_fit,
     dr_scores,
     qini_area,
     qini_curve,
+    reselected_policy_draws,
     targeting_list,
     uplift_data,
 )
@@ -73,6 +75,23 @@ def _features(n: int, missing: bool = False) -> tuple[Features, pd.DataFrame]:
         spend[[3, 7]] = np.nan
     f = Features(pd.DataFrame({"customer_id": ids, "group": group, "spend": spend}), ("spend",))
     return f, pd.DataFrame({"customer_id": ids, "group": group, "profit_net": rng.normal(size=n)})
+
+
+def test_reselected_policy_draws_choose_each_folds_share_again_by_hand() -> None:
+    # 4 customers, folds [0, 0, 1, 1], shares 0 / 50% / 100%. Fold 0's share is chosen on fold 1's inner
+    # scores (tau 2, 1; Gamma 3, -2) and fold 1's on fold 0's (tau 2, 1; Gamma 5, -1): both pick 50%,
+    # so the policy sends customers 0 and 2, worth 5 + 3 = 8.
+    cf = CrossFit(data=None, learner="t_learner", folds=np.array([0, 0, 1, 1]),
+                  tau={"t_learner": np.array([2.0, 1.0, 2.0, 1.0])}, gamma=np.array([5.0, -1.0, 3.0, -2.0]),
+                  policy=np.array([True, False, True, False]), fold_shares=[0.5, 0.5],
+                  inner=[(np.array([2, 3]), np.array([2.0, 1.0]), np.array([3.0, -2.0])),
+                         (np.array([0, 1]), np.array([2.0, 1.0]), np.array([5.0, -1.0]))])
+    w = np.array([[1, 1, 1, 1],   # the sample itself: the same choice, 8
+                  [1, 1, 0, 3],   # fold 0's inner curve 0 / 0 / -6: ties go to the smaller share, 0 -> 0 + 0
+                  [2, 0, 1, 1]], dtype=float)  # both keep 50%: 2 x 5 + 1 x 3 = 13
+    shares = (0.0, 0.5, 1.0)
+    assert reselected_policy_draws(cf, w, shares).tolist() == [8.0, 0.0, 13.0]
+    assert (w @ (cf.policy * cf.gamma)).tolist() == [8.0, 5.0, 13.0]  # held fixed, draw 2 would keep customer 0
 
 
 def test_missing_features_are_refused_naming_column_and_customers() -> None:
