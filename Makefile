@@ -40,9 +40,12 @@ venv: $(STAMP)
 reports: $(STAMP)
 	$(PY) -m helpers run $(if $(JOBS),-j $(JOBS))
 
+# Every test: the fast ones on both cores (as `make unit`), then the kernel, browser, Spark and
+# long-study tests in one serial session (the batch inside already uses both cores).
 test: $(STAMP) browser java
 	$(VENV)/bin/ruff check helpers tests benchmarks notebooks
-	$(PY) -m pytest -p no:cacheprovider
+	$(PY) -m pytest -p no:cacheprovider -m "not slow and not spark" -n 2
+	$(PY) -m pytest -p no:cacheprovider -m "slow or spark"
 
 unit: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider -m "not slow and not spark" -n 2
