@@ -85,12 +85,12 @@ def test_reselected_policy_draws_choose_each_folds_share_again_by_hand() -> None
                   tau={"t_learner": np.array([2.0, 1.0, 2.0, 1.0])}, gamma=np.array([5.0, -1.0, 3.0, -2.0]),
                   policy=np.array([True, False, True, False]), fold_shares=[0.5, 0.5],
                   inner=[(np.array([2, 3]), np.array([2.0, 1.0]), np.array([3.0, -2.0])),
-                         (np.array([0, 1]), np.array([2.0, 1.0]), np.array([5.0, -1.0]))])
+                         (np.array([0, 1]), np.array([2.0, 1.0]), np.array([5.0, -1.0]))],
+                  shares=(0.0, 0.5, 1.0))
     w = np.array([[1, 1, 1, 1],   # the sample itself: the same choice, 8
                   [1, 1, 0, 3],   # fold 0's inner curve 0 / 0 / -6: ties go to the smaller share, 0 -> 0 + 0
                   [2, 0, 1, 1]], dtype=float)  # both keep 50%: 2 x 5 + 1 x 3 = 13
-    shares = (0.0, 0.5, 1.0)
-    assert reselected_policy_draws(cf, w, shares).tolist() == [8.0, 0.0, 13.0]
+    assert reselected_policy_draws(cf, w).tolist() == [8.0, 0.0, 13.0]
     assert (w @ (cf.policy * cf.gamma)).tolist() == [8.0, 5.0, 13.0]  # held fixed, draw 2 would keep customer 0
 
 
@@ -98,6 +98,21 @@ def test_missing_features_are_refused_naming_column_and_customers() -> None:
     with pytest.raises(DataContractError, match=r"column 'spend' is missing or not finite for 2 customer\(s\) "
                                                 r"\(first: \['c3', 'c7'\]\)"):
         uplift_data(*_features(400, missing=True))
+
+
+def test_the_interval_re_chooses_among_the_shares_the_cross_fit_used_not_the_evaluations() -> None:
+    from helpers.coupons.targeting import evaluate
+
+    data = uplift_data(*_features(400))
+    cf = cross_fit(data, learner="t_learner", folds=2, shares=(0.5,), compare=False)
+    assert cf.shares == (0.5,) and cf.fold_shares == [0.5, 0.5]
+    w = np.random.default_rng(1).multinomial(400, np.full(400, 1 / 400), size=50).astype(float)
+    # one candidate: every draw keeps it, so the draws are the held-fixed policy's exactly
+    np.testing.assert_allclose(reselected_policy_draws(cf, w), w @ (cf.policy * cf.gamma), rtol=1e-12)
+    ev = evaluate(cf, n_boot=50, seed=1)  # the curve's default shares do not leak into the policy's interval
+    sd = np.std(np.random.default_rng(1).multinomial(400, np.full(400, 1 / 400), size=50) @ (cf.policy * cf.gamma),
+                ddof=1)
+    assert ev.values.loc["policy", "high"] - ev.values.loc["policy", "estimate"] == pytest.approx(1.959964 * sd)
 
 
 def test_an_audience_too_small_for_the_folds_is_refused() -> None:
