@@ -74,8 +74,28 @@ def kill_tree(pid: int, *, include_root: bool = True) -> list[int]:
             proc.kill()
         except psutil.Error:
             pass
-    psutil.wait_procs(list(seen.values()), timeout=1)
+    _wait_dead(list(seen.values()), timeout=1.0)
     return sorted(seen)
+
+
+def _wait_dead(procs: list[Any], timeout: float) -> None:
+    """Wait until every process has ended. A zombie counts as ended: it runs nothing and holds
+    nothing but its pid, which its parent (or init, for orphans) reaps in its own time."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    left = list(procs)
+    while left and time.monotonic() < deadline:
+        still = []
+        for proc in left:
+            try:
+                if proc.status() != psutil.STATUS_ZOMBIE:
+                    still.append(proc)
+            except psutil.Error:  # gone
+                pass
+        left = still
+        if left:
+            time.sleep(0.01)
 
 
 def _become_subreaper() -> None:
@@ -209,7 +229,7 @@ def execute_job(job: Job, reports_dir: Path, notebooks_dir: Path | None = None,
     spec = {"notebook": job.notebook, "run": job.run, "path": str(job.path), "adhoc": job.adhoc,
             "parameters": job.parameters, "inputs": scanned,
             "headline": [list(h) for h in (headline or [])], "allow_file": str(_scan_allow_file()),
-            "environ": dict(os.environ)}  # the caller's environment now, not the warm server's
+            "environ": _caller_environ()}  # the caller's environment now, not the warm server's
     html_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.html.tmp"
     nocode_tmp = out_dir / f".{job.run}.{tmp_nb.stem}.nocode.html.tmp"
     err_file = out_dir / f".{job.run}.{tmp_nb.stem}.stderr"
@@ -387,8 +407,36 @@ def _process_context() -> Any:
         if _context is None:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["helpers._warm"])
+            _start_forkserver()
             _context = ctx
         return _context
+
+
+def _start_forkserver() -> None:
+    """Start the server with the kernel's hash seed and backend, which its preloaded kernel modules
+    keep for life (the warm kernel is used only when they match, :mod:`helpers.runner.warmkernel`)."""
+    from multiprocessing import forkserver
+
+    with _environ_lock:
+        saved = {k: os.environ.get(k) for k in _KERNEL_ONLY_ENV}
+        os.environ.update({k: kernel_env()[k] for k in _KERNEL_ONLY_ENV})
+        try:
+            forkserver.ensure_running()
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+_environ_lock = threading.Lock()
+_KERNEL_ONLY_ENV = ("MPLBACKEND", "PYTHONHASHSEED")
+
+
+def _caller_environ() -> dict[str, str]:
+    with _environ_lock:
+        return dict(os.environ)
 
 
 def _run_process(nb_path: str, out_path: str, job: dict[str, Any], cwd: str, html_path: str,
@@ -407,10 +455,17 @@ def _run_process(nb_path: str, out_path: str, job: dict[str, Any], cwd: str, htm
         os.dup2(err.fileno(), 2)
         sys.stdout = sys.stderr = err
         try:
+            from helpers import _warm
+            from helpers.runner import warmkernel
+
+            warmkernel.plant_seed(_warm.START_ENV)
             code = _run_in_child(nb_path, out_path, job, cwd, html_path, nocode_path, phases_path)
         except BaseException as exc:  # noqa: BLE001 - reported through the exit code and stderr
             print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         finally:
+            from helpers.runner import warmkernel
+
+            warmkernel.discard_seed()
             kill_tree(os.getpid(), include_root=False)
         err.flush()
     os._exit(code)
@@ -466,8 +521,11 @@ def _run_in_child(nb_path: str, out_path: str, job: dict[str, Any], cwd: str, ht
         Path(out_path).write_text(json.dumps(parsed, indent=1, ensure_ascii=False), encoding="utf-8")
         return parsed
 
+    from helpers.runner.warmkernel import WarmKernelManager
+
     try:
-        pm.execute_notebook(nb, out_path, kernel_name=KERNEL_NAME, cwd=cwd, progress_bar=False, log_output=False)
+        pm.execute_notebook(nb, out_path, kernel_name=KERNEL_NAME, cwd=cwd, progress_bar=False, log_output=False,
+                            kernel_manager_class=WarmKernelManager)
     except pm.PapermillExecutionError as exc:
         cleaned()
         print(redact_text(f"{exc.ename}: {exc.evalue}", secrets), file=sys.stderr)
