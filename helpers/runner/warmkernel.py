@@ -1,17 +1,19 @@
 """A pre-imported kernel for batch runs: forked from the run process, not started from scratch.
 
-A fresh ``python -m ipykernel_launcher`` spends about 5 s importing pandas, seaborn, statsmodels and
-``helpers`` before a notebook's first cell can run (a third of all cell time over the batch). The
-runner's warm server (``helpers._warm``) imports those once; each run process forks a *seed* of
-itself before it starts papermill, and :class:`WarmKernelManager` hands the seed the kernel's
-command, environment and working directory instead of starting a new interpreter. The seed then
-behaves as the launched kernel would: its own session, the given environment and directory,
-``sys.path`` headed by the directory, stdin from /dev/null.
+A fresh ``python -m ipykernel_launcher`` spends about 6 s importing pandas, seaborn and statsmodels
+before a notebook's first cell can finish (a third of all cell time over the batch). The runner's
+warm server (``helpers._warm``) imports those once; each run process forks a *seed* of itself before
+it starts papermill, and :class:`WarmKernelManager` hands the seed the kernel's command, environment
+and working directory instead of starting a new interpreter. The seed then does what the launched
+kernel would: its own session, stdin from /dev/null, the given environment and directory, a fresh
+interpreter's ``sys.path``, and ``ipykernel_launcher`` run as ``-m`` runs it.
 
 The seed is used only when it is equivalent to a fresh kernel: the command must be this
-interpreter running ``-m ipykernel_launcher``, and every environment variable read at import time
-(hash seed, matplotlib backend, thread counts, ``PYTHONPATH``, ...) must equal the value the
-warm server was started with. Otherwise, and on any kernel restart, the kernel starts as usual.
+interpreter (``-X`` options at most) running ``-m ipykernel_launcher``, and every environment
+variable read at import time (hash seed, matplotlib backend, thread counts, ``PYTHONPATH``, ...)
+must equal the value the warm server was started with. Otherwise, and on any kernel restart, the
+kernel starts as usual. Modules that hook into the IPython shell on import (``helpers.plots``,
+``matplotlib_inline``) are never preloaded: the kernel imports them itself.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class _Seed:
 _seed: _Seed | None = None
 
 
-def plant_seed(start_env: dict[str, str | None]) -> None:
+def plant_seed(start_env: dict[str, Any]) -> None:
     """Fork the seed (call before any event loop or zmq context exists in this process)."""
     global _seed
     read_fd, write_fd = os.pipe()
@@ -91,7 +93,7 @@ def discard_seed() -> None:
         _seed = None
 
 
-def _become_kernel(request: dict[str, Any], start_env: dict[str, str | None]) -> None:
+def _become_kernel(request: dict[str, Any], start_env: dict[str, Any]) -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
@@ -139,8 +141,8 @@ class _Forked:
         if self.returncode is None:
             try:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                self.returncode = 0  # reaped elsewhere (the run's final clean-up)
+            except ChildProcessError:  # reaped elsewhere: its status is lost, so report a plain exit
+                self.returncode = 0
                 return self.returncode
             if pid:
                 self.returncode = os.waitstatus_to_exitcode(status)
