@@ -103,16 +103,23 @@ def studentized_replicates(per: pd.DataFrame, segments: list[str], n_boot: int, 
         if n < 2:
             continue
         mean = vals.mean(axis=0)
+        columns = [np.ascontiguousarray(vals[:, k]) for k in range(len(VALUES))]
         step = max(1, _CHUNK // n)
         for start in range(0, n_boot, step):
             b = min(step, n_boot - start)
             idx = rng.integers(0, n, size=(b, n))
             for k, c in enumerate(VALUES):
-                x = vals[idx, k]
-                se = x.std(axis=1, ddof=1) / math.sqrt(n)
+                # numpy's own two-pass mean and ddof=1 std, with the sum taken once and the
+                # deviations squared in place: the same floating-point operations in the same
+                # order as x.mean(axis=1) and x.std(axis=1, ddof=1), so the same replicates.
+                x = columns[k].take(idx)
+                m = np.add.reduce(x, axis=1, keepdims=True) / n
+                np.subtract(x, m, out=x)
+                np.multiply(x, x, out=x)
+                se = np.sqrt(np.add.reduce(x, axis=1) / (n - 1)) / math.sqrt(n)
                 tol = 1e-12 * max(abs(mean[k]), 1.0)
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    out[c][start:start + b, j] = np.where(se > tol, (x.mean(axis=1) - mean[k]) / se, np.nan)
+                    out[c][start:start + b, j] = np.where(se > tol, (m[:, 0] - mean[k]) / se, np.nan)
     return out
 
 

@@ -89,6 +89,24 @@ def test_bootstrap_t_of_normal_data_is_close_to_students_t_interval():
     assert 0 < err[0] < 0.01
 
 
+def test_replicates_are_the_textbook_studentized_means_of_the_same_resamples():
+    """Each replicate is (mean(x*) - mean(x)) / (sd(x*) / sqrt(n)) of one resample drawn as the
+    function draws them (one (B, n) block of indices per segment), to the last bit: the in-place
+    sums must not change a replicate."""
+    rng = np.random.default_rng(3)
+    per = pd.DataFrame({"segment": rng.choice(["a", "b"], 300), "next_revenue": rng.gamma(0.5, 100.0, 300),
+                        "expected": rng.normal(5.0, 1.0, 300)})
+    got = u.studentized_replicates(per, ["a", "b"], 50, seed=9)
+    draw = np.random.default_rng(9)
+    for j, name in enumerate(["a", "b"]):
+        vals = per.loc[per["segment"] == name, ["next_revenue", "expected"]].to_numpy()
+        idx = draw.integers(0, len(vals), size=(50, len(vals)))
+        for k, col in enumerate(["next_revenue", "expected"]):
+            x = vals[idx, k]
+            want = (x.mean(axis=1) - vals[:, k].mean()) / (x.std(axis=1, ddof=1) / np.sqrt(len(vals)))
+            assert np.array_equal(got[col][:, j], want)
+
+
 def test_a_segment_without_spread_gets_a_point_interval():
     per = pd.DataFrame({"segment": ["a"] * 3 + ["b"] * 3, "next_revenue": [5.0] * 3 + [1.0, 2, 3],
                         "expected": [1.0] * 6})
@@ -148,7 +166,7 @@ def _world(seed: int) -> pd.DataFrame:
                          "expected": expected})
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_intervals_cover_on_an_independent_world():
     true_revenue = 1.8 * _P * np.exp(_MU + _SIGMA**2 / 2)
     true_rho = stats.spearmanr(true_revenue, _EXPECTED).statistic  # 0.73
