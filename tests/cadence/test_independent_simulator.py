@@ -331,7 +331,7 @@ def test_agreement_over_many_seeds():
             assert not off_peak.astype(bool).any(), (seed, shift, off_peak.to_dict())
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_interval_coverage_over_many_machines():
     # the 90 % intervals of the median and of adherence, against the values of a large machine
     policy = {s: POLICY.get(s) for s in constants.STAGES}

@@ -78,7 +78,7 @@ def test_homogeneous_world_cannot_tell_targeting_from_random() -> None:
     assert lo <= 0 <= hi
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_policy_interval_covers_its_true_profit_over_many_seeds() -> None:
     seeds, homogeneous = range(120), range(60)
     hits = held = wins = homog_flags = 0

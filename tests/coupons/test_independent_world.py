@@ -77,7 +77,7 @@ def estimate(w: dict, *, n_boot: int = 200, seed: int = 0, cuped: bool = True) -
     return incremental_effects(cw, 1.0, 0.0, cuped=cuped, n_boot=n_boot, seed=seed)
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_net_interval_covers_the_net_truth_over_many_seeds() -> None:
     hits_net = hits_in = 0
     seeds = range(200)

@@ -83,7 +83,7 @@ def test_left_truncated_spells_recover_the_parameters():
     assert r.monthly == pytest.approx(6.0 / 6.8, abs=0.01)
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_interval_covers_the_renewal_rate_over_seeds():
     # 40 worlds, 3,000 members over 24 months, 99 draws each, heterogeneous cancellation (not the simulator's
     # constant rate). At 95% the misses are Binomial(40, 0.05): >= 33/40 passes a correct interval.

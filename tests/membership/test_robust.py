@@ -102,7 +102,7 @@ VALUE = dict(fee=7890.0, gross_margin=0.25, benefit_cost_per_order=3000.0)
 TRUE_VALUE = dict(fee=7890.0, gross_margin=0.25, benefit_cost=3000.0)
 
 
-@pytest.mark.slow
+@pytest.mark.study
 @pytest.mark.parametrize("name", list(WORLDS))
 def test_interval_covers_ratio_of_totals_truth(world, name):
     # 40 seeds, 1,500 customers x 16 months, 199 bootstrap draws. At 95% nominal the count of

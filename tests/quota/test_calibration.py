@@ -143,7 +143,7 @@ def test_one_world_is_scored_by_hand():
     assert float(_truth_response(w["K"], w["V"], w["K"])) == pytest.approx(w["V"] / 2)
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_budget_for_p_meets_the_target_in_a_share_p_of_independent_worlds():
     table = calibration_table(range(1000, 1200))
     print("\ncalibration over independent worlds:\n" + table.to_string(index=False))

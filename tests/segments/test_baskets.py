@@ -95,7 +95,7 @@ def test_shipped_log_all_planted_pairs_significant_and_no_other():
     assert counts["tested"] > 50  # a real family of tests, not just the planted pairs
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_pair_tests_over_many_generated_logs_find_the_planted_pairs_and_few_others():
     # FDR control over seeds: each log has 3 planted pairs; the share of false discoveries among
     # the discoveries, averaged over logs, must stay near fdr_level (0.05) or below.

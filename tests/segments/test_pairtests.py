@@ -184,7 +184,7 @@ def test_generator_basket_heterogeneity_breaks_the_unstratified_test():
         assert pairtests.pair_significance(lines)["significant"].sum() == 0
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_false_discovery_rate_at_or_below_nominal_on_heterogeneous_null_logs():
     """Complete null: every discovery is false, so FDR = P(any discovery). 60 logs at q = 0.05."""
     reps, q = 60, 0.05
@@ -194,7 +194,7 @@ def test_false_discovery_rate_at_or_below_nominal_on_heterogeneous_null_logs():
     assert binom.sf(any_fd - 1, reps, q) >= 0.01, any_fd
 
 
-@pytest.mark.slow
+@pytest.mark.study
 def test_false_discovery_rate_with_planted_pairs():
     """Three planted pairs among 780: FDR = E[false / max(discoveries, 1)] at or below q, and the
     planted pairs are found."""

@@ -57,7 +57,7 @@ def spark_session(tmp_path_factory):
     """One local Spark session for the whole run, stopped at the end."""
     problem = java_problem()
     if problem:
-        # On CI the Spark equivalence tests must run (make test installs Java there); on a
+        # On CI the Spark equivalence tests must run (make study installs Java there); on a
         # developer's machine without Java they are skipped with the reason, as the browser
         # test is without Chromium.
         message = f"the spark tests need Java 17 or newer: {problem} (`make java` installs it as root)"
