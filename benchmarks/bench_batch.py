@@ -7,7 +7,9 @@
    twice (with and without code) per run, serially. Target: batch / loop <= 0.5.
 
 The batch (``helpers.runner.run_batch``, one worker per core, ``force`` so nothing is cached)
-includes kernel start-up, the secret scan and both HTML renders.
+includes kernel start-up, the secret scan and both HTML renders. Then the fixed cost per run
+(kernel start, papermill and the imports cell) of each notebook's default run, with every kernel
+started from a fresh interpreter (``HELPERS_COLD_KERNEL=1``) and with the warm kernel.
 
 Usage: python benchmarks/bench_batch.py [NOTEBOOK ...]
 """
@@ -67,6 +69,35 @@ def run_as_cli_loop(job, folder: Path) -> float:
     return time.perf_counter() - started
 
 
+def _cell_durations(path: Path) -> list[float]:
+    """Papermill's recorded duration of each executed code cell, in order (empty if the run failed early)."""
+    import json
+
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [float(d) for c in data["cells"] if c.get("cell_type") == "code"
+            and (d := (c.get("metadata", {}).get("papermill", {}) or {}).get("duration")) is not None]
+
+
+def fixed_cost_per_run(jobs, folder: Path, workers: int, specs) -> dict[str, float]:
+    """Mean fixed cost per run, seconds: kernel start + papermill + the first cell (the imports),
+    i.e. the execute phase minus every later cell, with every kernel from a fresh interpreter
+    (``HELPERS_COLD_KERNEL=1``, as before the warm kernel) and with the warm kernel."""
+    out = {}
+    for label, cold in (("fresh kernel", "1"), ("warm kernel", "0")):
+        os.environ["HELPERS_COLD_KERNEL"] = cold
+        try:
+            reports = folder / f"fixed_{cold}"
+            outcomes = run_batch(jobs, reports, workers=workers, specs=specs, progress=False, force=True)
+        finally:
+            os.environ.pop("HELPERS_COLD_KERNEL", None)
+        costs = [o.phases.get("execute", 0) - sum(_cell_durations(reports / o.notebook / f"{o.run}.ipynb")[1:])
+                 for o in outcomes if o.status == "ok"]
+        out[label] = sum(costs) / max(len(costs), 1)
+    return out
+
+
 def main(argv: list[str]) -> int:
     specs = load_runs()
     jobs = plan_jobs(specs, argv or None)
@@ -87,20 +118,18 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         outcomes = run_batch(jobs, tmp / "reports", workers=workers, specs=specs, progress=False, force=True)
         wall = time.perf_counter() - started
-        cells = 0.0
-        for o in outcomes:
-            nb = tmp / "reports" / o.notebook / f"{o.run}.ipynb"
-            if nb.is_file():
-                import json
-
-                data = json.loads(nb.read_text(encoding="utf-8"))
-                cells += sum((c.get("metadata", {}).get("papermill", {}) or {}).get("duration") or 0 for c in data["cells"])
+        cells = sum(sum(_cell_durations(tmp / "reports" / o.notebook / f"{o.run}.ipynb")) for o in outcomes)
         total = {k: sum(o.phases.get(k, 0) for o in outcomes) for k in ("execute", "scan", "render")}
         runs_sum = sum(o.duration for o in outcomes)
         print("where a run's time goes (sums over runs, seconds):")
         print(f"  cells executing {cells:7.1f} | kernel start + papermill {total['execute'] - cells:7.1f} | "
               f"scan {total['scan']:5.1f} | render (2 HTML) {total['render']:6.1f} | "
               f"fork, publish, rest {runs_sum - sum(total.values()):6.1f}")
+        defaults = [j for j in jobs if j.run == "default"] or jobs[:1]
+        fixed = fixed_cost_per_run(defaults, tmp, workers, specs)
+    print(f"fixed cost per run (kernel start + papermill + imports cell; {len(defaults)} default runs, -j {workers}): "
+          f"fresh kernel {fixed['fresh kernel']:.1f} s, warm kernel {fixed['warm kernel']:.1f} s "
+          f"(ratio {fixed['warm kernel'] / fixed['fresh kernel']:.2f})")
     failed = [f"{o.notebook}/{o.run}" for o in outcomes if o.status != "ok"]
     ratio = wall / serial_sum
     loop_ratio = wall / loop_sum

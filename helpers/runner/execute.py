@@ -458,7 +458,8 @@ def _run_process(nb_path: str, out_path: str, job: dict[str, Any], cwd: str, htm
             from helpers import _warm
             from helpers.runner import warmkernel
 
-            warmkernel.plant_seed(_warm.START_ENV)
+            if os.environ.get("HELPERS_COLD_KERNEL") != "1":  # 1: every kernel from a fresh interpreter
+                warmkernel.plant_seed(_warm.START_ENV)
             code = _run_in_child(nb_path, out_path, job, cwd, html_path, nocode_path, phases_path)
         except BaseException as exc:  # noqa: BLE001 - reported through the exit code and stderr
             print(f"{type(exc).__name__}: {exc}", file=sys.stderr)

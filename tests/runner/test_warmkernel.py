@@ -94,6 +94,12 @@ def test_a_batch_kernel_is_warm_and_its_environment_equals_a_fresh_kernels(tiny_
     assert warm_facts["mark"] == "set after the server started" and warm_facts["own_session"]
     assert warm_facts["cwd"] == str(nbdir) and warm_facts["stdin"] == ""
 
+    # HELPERS_COLD_KERNEL=1 (make bench's "before"): every kernel from a fresh interpreter
+    monkeypatch.setenv("HELPERS_COLD_KERNEL", "1")
+    assert main(args) == 0
+    assert _facts(tiny_project["reports"] / "facts" / "default.ipynb")[1] is False
+    monkeypatch.delenv("HELPERS_COLD_KERNEL")
+
     # a variable fixed at import time that differs from the server's: the run gets a fresh kernel
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     assert main(args) == 0
