@@ -85,16 +85,20 @@ def fixed_cost_per_run(jobs, folder: Path, workers: int, specs) -> dict[str, flo
     i.e. the execute phase minus every later cell, with every kernel from a fresh interpreter
     (``HELPERS_COLD_KERNEL=1``, as before the warm kernel) and with the warm kernel."""
     out = {}
+    from helpers.runner.warmkernel import COLD_ENV
+
     for label, cold in (("fresh kernel", "1"), ("warm kernel", "0")):
-        os.environ["HELPERS_COLD_KERNEL"] = cold
+        os.environ[COLD_ENV] = cold
         try:
             reports = folder / f"fixed_{cold}"
             outcomes = run_batch(jobs, reports, workers=workers, specs=specs, progress=False, force=True)
         finally:
-            os.environ.pop("HELPERS_COLD_KERNEL", None)
+            os.environ.pop(COLD_ENV, None)
         costs = [o.phases.get("execute", 0) - sum(_cell_durations(reports / o.notebook / f"{o.run}.ipynb")[1:])
                  for o in outcomes if o.status == "ok"]
-        out[label] = sum(costs) / max(len(costs), 1)
+        if len(costs) < len(jobs):
+            raise SystemExit(f"{len(jobs) - len(costs)} of the fixed-cost runs failed with a {label}")
+        out[label] = sum(costs) / len(costs)
     return out
 
 

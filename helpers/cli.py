@@ -153,6 +153,7 @@ def _main(argv: list[str] | None = None) -> int:
         )
         from helpers.runner.lock import BatchLockedError
         from helpers.runner.secrets import redact_text, secret_strings
+        from helpers.runner.warmkernel import ColdKernelSettingError
 
         try:
             specs = load_runs(args.runs_file, args.notebooks_dir)
@@ -179,7 +180,7 @@ def _main(argv: list[str] | None = None) -> int:
             outcomes = run_batch(jobs, args.reports_dir, args.jobs, specs, progress=not args.no_progress,
                                  notebooks_dir=args.notebooks_dir, force=args.force, wait=not args.no_wait,
                                  cache_urls=args.cache_url_sources)
-        except BatchLockedError as exc:
+        except (BatchLockedError, ColdKernelSettingError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         print(summarise(outcomes))

@@ -164,9 +164,14 @@ def run_batch(jobs: list[Job], reports_dir: Path = REPORTS_DIR, workers: int | N
     ------
     ManifestError
         The manifest cannot be read (nothing is written).
+    ColdKernelSettingError
+        ``HELPERS_COLD_KERNEL`` is neither 0 nor 1 (before any run starts).
     KeyboardInterrupt
         After stopping every running job (see the module notes).
     """
+    from helpers.runner.warmkernel import cold_kernel
+
+    cold_kernel()  # a misspelt setting is named here, not silently ignored in every run
     with batch_lock(reports_dir, wait=wait):
         return _run_batch(jobs, reports_dir, workers, specs, progress, notebooks_dir, force, cache_urls)
 

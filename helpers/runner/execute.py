@@ -458,7 +458,7 @@ def _run_process(nb_path: str, out_path: str, job: dict[str, Any], cwd: str, htm
             from helpers import _warm
             from helpers.runner import warmkernel
 
-            if os.environ.get("HELPERS_COLD_KERNEL") != "1":  # 1: every kernel from a fresh interpreter
+            if not warmkernel.cold_kernel():
                 warmkernel.plant_seed(_warm.START_ENV)
             code = _run_in_child(nb_path, out_path, job, cwd, html_path, nocode_path, phases_path)
         except BaseException as exc:  # noqa: BLE001 - reported through the exit code and stderr

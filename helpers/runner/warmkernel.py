@@ -31,6 +31,33 @@ from jupyter_client.provisioning import LocalProvisioner
 IMPORT_TIME_ENV = ("PYTHONHASHSEED", "MPLBACKEND", "PYTHONPATH", "MPLCONFIGDIR", "OMP_NUM_THREADS",
                    "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_MAX_THREADS", "PYTHONWARNINGS")
 
+#: Set to 1 to start every kernel from a fresh interpreter (as before the warm kernel; ``make bench``'s "before").
+COLD_ENV = "HELPERS_COLD_KERNEL"
+
+
+class ColdKernelSettingError(ValueError):
+    """:data:`COLD_ENV` holds something other than 0 or 1."""
+
+
+def cold_kernel(environ: dict[str, str] | None = None) -> bool:
+    """Whether :data:`COLD_ENV` asks for fresh kernels: ``1`` yes; unset, empty or ``0`` no.
+
+    Raises
+    ------
+    ColdKernelSettingError
+        Any other value (``yes``, ``true``...), rather than silently keeping the warm kernel.
+
+    Examples
+    --------
+    >>> cold_kernel({}), cold_kernel({"HELPERS_COLD_KERNEL": "1"}), cold_kernel({"HELPERS_COLD_KERNEL": "0"})
+    (False, True, False)
+    """
+    value = (os.environ if environ is None else environ).get(COLD_ENV, "").strip()
+    if value not in ("", "0", "1"):
+        raise ColdKernelSettingError(f"{COLD_ENV} = {value!r} must be 0 or 1 (1 starts every kernel from a "
+                                     "fresh interpreter)")
+    return value == "1"
+
 
 class _Seed:
     """A forked child waiting on a pipe for the kernel's launch request."""

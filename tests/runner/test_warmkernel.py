@@ -9,7 +9,7 @@ import textwrap
 import nbformat
 import pytest
 
-from helpers.runner.warmkernel import IMPORT_TIME_ENV, usable
+from helpers.runner.warmkernel import IMPORT_TIME_ENV, ColdKernelSettingError, cold_kernel, usable
 
 START = {k: None for k in IMPORT_TIME_ENV} | {"MPLBACKEND": "module://matplotlib_inline.backend_inline",
                                                "PYTHONHASHSEED": "0"}
@@ -36,6 +36,24 @@ def test_any_other_command_starts_a_fresh_kernel(cmd):
 def test_an_import_time_variable_that_differs_from_the_servers_starts_a_fresh_kernel(key, value):
     cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"]
     assert usable(cmd, {**ENV, key: value}, START) is None
+
+
+@pytest.mark.parametrize("value, cold", [(None, False), ("", False), ("0", False), ("1", True), (" 1 ", True)])
+def test_cold_kernel_reads_0_or_1(value, cold):
+    assert cold_kernel({} if value is None else {"HELPERS_COLD_KERNEL": value}) is cold
+
+
+@pytest.mark.parametrize("value", ["yes", "true", "2", "on"])
+def test_any_other_cold_kernel_setting_is_named_before_any_run(value, tiny_project, monkeypatch):
+    from helpers.cli import main
+
+    with pytest.raises(ColdKernelSettingError, match="HELPERS_COLD_KERNEL"):
+        cold_kernel({"HELPERS_COLD_KERNEL": value})
+    monkeypatch.setenv("HELPERS_COLD_KERNEL", value)
+    args = ["run", "--runs-file", str(tiny_project["runs"]), "--notebooks-dir", str(tiny_project["notebooks"]),
+            "--reports-dir", str(tiny_project["reports"]), "--no-progress"]
+    assert main(args) == 2
+    assert not tiny_project["reports"].exists() or not any(tiny_project["reports"].iterdir())
 
 
 FACTS = textwrap.dedent('''\
