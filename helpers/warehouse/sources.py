@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from helpers.config import resolve_path
@@ -42,6 +43,15 @@ from helpers.params import ParameterError
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz")
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 DEFAULT_MEMORY_LIMIT = "2GB"
+# DuckDB's hash aggregate holds about this many bytes per group (key, states, hash, row pointers):
+# measured on the (customer, day) groups of benchmarks/bench_warehouse.py, 25M groups in a 1 GB limit
+BYTES_PER_GROUP = 40
+# ... and about this many for the revenue per customer (a 10M-customer sum spilled in a 1 GB limit,
+# 8.2 s, and took 1.35 GB of memory unconstrained, 5.3 s; in 2 passes, 5.5 s)
+BYTES_PER_CUSTOMER = 120
+MAX_PASSES = 64
+_UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 _URL = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.\-]*)://(?P<rest>.*)$", re.IGNORECASE)
 
 
@@ -307,6 +317,46 @@ def require_columns(t: ir.Table, columns: list[str] | tuple[str, ...], *, source
 _TEMP = iter(range(10**9))
 
 
+def materialize_in_passes(t: ir.Table, build, col: str, passes: int) -> ir.Table:
+    """``build(t)`` computed in ``passes`` hash buckets of ``t[col]``, appended into one table on the engine.
+
+    For an aggregate grouped by ``col`` (each group is in exactly one bucket) that would outgrow
+    the engine's memory in one query. DuckDB: ``CREATE TEMP TABLE`` from the first bucket, then an
+    ``INSERT`` per bucket; other engines: ``build(t)`` in one query, cached.
+
+    Parameters
+    ----------
+    t : ibis.Table
+        The rows (e.g. transactions).
+    build : callable
+        ``build(rows) -> ibis.Table``, grouped by ``col``.
+    col : str
+        The bucketed column.
+    passes : int >= 1
+
+    Returns
+    -------
+    ibis.Table
+
+    Examples
+    --------
+    >>> t = ibis.memtable({"c": ["a", "b", "a", "c"], "x": [1.0, 2.0, 3.0, 4.0]})
+    >>> out = materialize_in_passes(t, lambda s: s.group_by("c").aggregate(x=s.x.sum()), "c", 3)
+    >>> sorted(out.execute().itertuples(index=False, name=None))
+    [('a', 4.0), ('b', 2.0), ('c', 4.0)]
+    """
+    con = t._find_backend(use_default=True)
+    if passes == 1 or not _is_duckdb(con):
+        return materialize(build(t))
+    name = f"_helpers_tmp_{os.getpid()}_{next(_TEMP)}"
+    for k in range(passes):
+        part = build(t.filter(in_bucket(t[col], passes, k)))
+        con._run_pre_execute_hooks(part)
+        sql = con.compile(part)
+        con.con.execute(f'CREATE TEMP TABLE "{name}" AS {sql}' if k == 0 else f'INSERT INTO "{name}" {sql}')
+    return con.table(name)
+
+
 def materialize(expr: ir.Table) -> ir.Table:
     """Compute ``expr`` once on its engine and return a table over the result (stays on the engine).
 
@@ -337,3 +387,78 @@ def materialize(expr: ir.Table) -> ir.Table:
         con.con.execute(f'CREATE TEMP TABLE "{name}" AS {con.compile(expr)}')
         return con.table(name)
     return expr.cache()
+
+
+@ibis.udf.scalar.builtin(name="hash")
+def _duckdb_hash(arg) -> dt.uint64:
+    """DuckDB's ``hash(arg)``: an unsigned 64-bit hash of any value."""
+
+
+def memory_limit_bytes(con: ibis.BaseBackend) -> int | None:
+    """DuckDB's memory limit in bytes (``current_setting('memory_limit')``); None on other engines.
+
+    Examples
+    --------
+    >>> memory_limit_bytes(duckdb_connection(threads=1, memory_limit="512MB")) > 400 * 2**20
+    True
+    """
+    if not _is_duckdb(con):
+        return None
+    text = str(con.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]).strip().lower()
+    m = re.fullmatch(r"([0-9.]+)\s*([a-z]*)", text)
+    if not m or m.group(2) not in _UNITS:
+        return None
+    return int(float(m.group(1)) * _UNITS[m.group(2)])
+
+
+def hash_passes(con: ibis.BaseBackend, groups: int, *, bytes_per_group: int = BYTES_PER_GROUP) -> int:
+    """How many passes keep a hash aggregate of ``groups`` groups inside the engine's memory limit.
+
+    DuckDB spills a hash aggregate that outgrows its memory limit to disk, and at 100M rows that
+    took longer than reading the Parquet several times: ``benchmarks/bench_warehouse.py``'s
+    summary (100M rows, 1 GB limit, 2 cores) ran 51.4 s in one pass and 28.2 s in 5 passes over
+    hash buckets of the customers. Other engines plan their own memory: always 1.
+
+    Parameters
+    ----------
+    con : ibis backend
+        The engine that runs the aggregate.
+    groups : int
+        An upper bound on the groups (e.g. the row count for (customer, period) groups).
+    bytes_per_group : int
+        Memory per group.
+
+    Returns
+    -------
+    int
+        Between 1 and ``MAX_PASSES``.
+
+    Examples
+    --------
+    >>> con = duckdb_connection(threads=1, memory_limit="1GB")
+    >>> hash_passes(con, 1_000), hash_passes(con, 10**8)
+    (1, 5)
+    """
+    limit = memory_limit_bytes(con)
+    if limit is None or groups <= 0:
+        return 1
+    return int(min(MAX_PASSES, max(1, -(-int(groups) * bytes_per_group // limit))))
+
+
+def in_bucket(col: ir.Value, passes: int, k: int) -> ir.BooleanValue:
+    """True for the rows whose ``col`` hashes to bucket ``k`` of ``passes`` (every value in exactly one).
+
+    On DuckDB its unsigned ``hash``; elsewhere Ibis's ``hash()`` (signed, so the bucket is taken
+    of its absolute remainder).
+
+    Examples
+    --------
+    >>> t = ibis.memtable({"c": ["a", "b", "c", "d", "e"]})
+    >>> sum(int(t.filter(in_bucket(t.c, 3, k)).count().execute()) for k in range(3))
+    5
+    """
+    if passes == 1:
+        return ibis.literal(True)
+    if _is_duckdb(col._find_backend(use_default=True)):
+        return _duckdb_hash(col) % passes == k
+    return (col.hash() % passes).abs() == k

@@ -20,7 +20,7 @@ from helpers.btyd.summary import parse_observation_end, period_start
 from helpers.btyd.summary import period_index as _period_index
 from helpers.contracts import DataContractError
 from helpers.params import ParameterError
-from helpers.warehouse.sources import require_columns
+from helpers.warehouse.sources import hash_passes, in_bucket, require_columns
 
 FREQS = ("D", "W", "M")
 _EPOCH_DAYS = 719_468  # days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar
@@ -125,9 +125,9 @@ def _end_period(t: ir.Table, date_col: str, observation_end, freq: str, after_en
         raise DataContractError(f"{source}: the table has no rows")
     if int(stats["nulls"] or 0):
         raise DataContractError(f"{source}: column {date_col!r} has {int(stats['nulls'])} empty value(s)")
-    last = pd.Timestamp(stats["last"])
+    last, rows = pd.Timestamp(stats["last"]), int(stats["n"])
     if observation_end is None:
-        return _period_index(last, freq), last
+        return _period_index(last, freq), last, rows
     end_ts = parse_observation_end(observation_end)
     end_p = _period_index(end_ts, freq)
     if after_end == "error" and last >= period_start(end_p + 1, freq):
@@ -136,7 +136,7 @@ def _end_period(t: ir.Table, date_col: str, observation_end, freq: str, after_en
             f"{source}: column {date_col!r} has {late} purchase(s) after the observation "
             f"end {observation_end!s} (its {freq} period starts {period_start(end_p, freq).date()}), "
             f"the last on {last.date()}; pass after_end='drop' to truncate them, or move observation_end")
-    return end_p, last
+    return end_p, last, rows
 
 
 def summary_expr(t: ir.Table, end_p: int, *, customer_col: str = "customer_id", date_col: str = "date",
@@ -196,7 +196,8 @@ def summary_expr(t: ir.Table, end_p: int, *, customer_col: str = "customer_id", 
 def summary_from_table(t: ir.Table, *, customer_col: str = "customer_id", date_col: str = "date",
                        amount_col: str | None = "amount", observation_end: str | pd.Timestamp | None = None,
                        freq: str = "D", freq_multiplier: float = 1, after_end: str = "error",
-                       source: str = "transactions", revenue: bool = False) -> pd.DataFrame:
+                       source: str = "transactions", revenue: bool = False, passes: int | None = None
+                       ) -> pd.DataFrame:
     """Per-customer frequency, recency, T and repeat spend, computed by the table's engine.
 
     Parameters
@@ -221,6 +222,11 @@ def summary_from_table(t: ir.Table, *, customer_col: str = "customer_id", date_c
         Add ``revenue`` (all amounts up to the end period, first purchase included) and
         ``orders`` (distinct ``order_id`` if the table has one, else lines), the
         ``customer_table`` columns.
+    passes : int >= 1, optional
+        Compute the customers in this many hash buckets, one query each. Default: enough for the
+        (customer, period) aggregate to fit the engine's memory limit
+        (:func:`helpers.warehouse.sources.hash_passes`; always 1 off DuckDB). Same result for
+        any value.
 
     Returns
     -------
@@ -254,6 +260,8 @@ def summary_from_table(t: ir.Table, *, customer_col: str = "customer_id", date_c
     ([1.0, 4.0, 9.0, 20.0], [0.0, 0.0, 7.0, 0.0])
     """
     _check_params(freq, freq_multiplier, after_end)
+    if passes is not None and (isinstance(passes, bool) or not isinstance(passes, (int, np.integer)) or passes < 1):
+        raise ParameterError(f"parameter 'passes' = {passes!r} must be a whole number >= 1 (or None)")
     require_columns(t, [customer_col, date_col] + ([amount_col] if amount_col else []), source=source)
     if not (t[date_col].type().is_timestamp() or t[date_col].type().is_date()):
         raise DataContractError(f"{source}: column {date_col!r} must be a date or timestamp; it is "
@@ -264,9 +272,15 @@ def summary_from_table(t: ir.Table, *, customer_col: str = "customer_id", date_c
     if amount_col and not t[amount_col].type().is_numeric():
         raise DataContractError(f"{source}: column {amount_col!r} must be numeric (money); it is "
                                 f"{t[amount_col].type()}")
-    end_p, _ = _end_period(t, date_col, observation_end, freq, after_end, source)
-    out = summary_expr(t, end_p, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
-                       freq=freq, freq_multiplier=freq_multiplier, revenue=revenue).execute()
+    end_p, _, rows = _end_period(t, date_col, observation_end, freq, after_end, source)
+    # every row may be its own (customer, period) group: passes over customer hash buckets keep
+    # that aggregate inside the engine's memory (each customer is in exactly one bucket)
+    k = hash_passes(t._find_backend(use_default=True), rows) if passes is None else passes
+    parts = [summary_expr(t.filter(in_bucket(t[customer_col], k, i)) if k > 1 else t, end_p,
+                          customer_col=customer_col, date_col=date_col, amount_col=amount_col, freq=freq,
+                          freq_multiplier=freq_multiplier, revenue=revenue).execute() for i in range(k)]
+    out = parts[0] if k == 1 else pd.concat(parts, ignore_index=True)
+    del parts
     if out.empty:
         raise DataContractError(f"{source}: no purchases on or before the observation end {observation_end!s}")
     if out[customer_col].isna().any():

@@ -36,6 +36,22 @@ def test_concentration_small_equals_reference(engine, ref, revenue, points):
     pd.testing.assert_frame_equal(got_l, exp_l, check_exact=False, rtol=1e-12)
 
 
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+@pytest.mark.parametrize("points", [1, 3, 7, 100, 1500])
+@pytest.mark.parametrize("share", [0.05, 0.5, 0.9, 0.999, 1.0])
+def test_richest_share_and_lorenz_equal_reference_at_any_bucket_size(engine, ref, points, share):
+    """The share of customers for ``share`` of revenue is found from bucket sums plus one bucket's
+    running sum: the reference's count on 1,000 customers with many ties (whole dollars), for
+    buckets of 1,000, ~143 and 10 ranks and more points than customers."""
+    revenue = list(np.round(np.random.default_rng(11).lognormal(2, 1.2, 1_000)))
+    got_s, got_l = concentration_from_table(engine(pd.DataFrame({"revenue": revenue})), claim_revenue_share=share,
+                                            points=points)
+    want = ref("share_customers_for", *CONC_MODULES)(np.asarray(revenue), share)
+    assert got_s.loc["share_customers_for_90pct_revenue", "value"] == want
+    exp_l = _expected_concentration(ref, revenue, [5.0], 5.0, points)[1]
+    pd.testing.assert_frame_equal(got_l, exp_l, check_exact=False, rtol=1e-12)
+
+
 def test_concentration_by_hand(engine):
     s, lorenz = concentration_from_table(engine(pd.DataFrame({"revenue": [0.0, 0.0, 0.0, 4.0]})),
                                          top_pcts=[25.0], points=4)
@@ -67,3 +83,23 @@ def test_concentration_bad_input(revenue, kwargs, message):
     with pytest.raises(ValueError, match=message):
         concentration_from_table(ibis.memtable(pd.DataFrame({"revenue": pd.Series(revenue, dtype="float64")})),
                                  **kwargs)
+
+
+@pytest.mark.parametrize("passes", [2, 5])
+def test_revenue_in_hash_passes_is_the_one_pass_sum(cdnow, passes):
+    """Every customer once, with the sum of its lines: as the pandas group-by gives it."""
+    import ibis
+
+    got = revenue_per_customer(ibis.memtable(cdnow), passes=passes).execute().set_index("customer_id")["revenue"]
+    want = cdnow.groupby("customer_id")["amount"].sum()
+    assert len(got) == len(want) and got.index.is_unique
+    pd.testing.assert_series_equal(got.sort_index(), want.rename("revenue"), check_exact=False, rtol=1e-12,
+                                   check_index_type=False)
+
+
+@pytest.mark.parametrize("passes", [0, 2.0, True])
+def test_revenue_bad_passes(cdnow, passes):
+    import ibis
+
+    with pytest.raises(ValueError, match=f"passes = {passes!r} must be a whole number"):
+        revenue_per_customer(ibis.memtable(cdnow), passes=passes)

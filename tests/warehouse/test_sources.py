@@ -89,3 +89,27 @@ def test_parse_source_forms():
     assert parse_source("x.csv.gz").kind == "csv"
     assert parse_source("lake/*.parquet").kind == "parquet"
     assert parse_source("postgres://u@h/db", table="s.t").label == "postgres://u@h/db table 's.t'"
+
+
+def test_memory_limit_and_passes_by_hand():
+    """DuckDB reports 1GB as '953.6 MiB' = 999,922,073 bytes; at 40 bytes a group, 10^8 groups need
+    4e9 / 999,922,073 = 4.0003 -> 5 passes, 25M groups 1.00008 -> 2, 24M groups 0.96 -> 1."""
+    from helpers.warehouse.sources import duckdb_connection, hash_passes, memory_limit_bytes
+
+    con = duckdb_connection(threads=1, memory_limit="1GB")
+    assert memory_limit_bytes(con) == int(953.6 * 2**20)
+    assert [hash_passes(con, g) for g in (10**8, 25_000_000, 24_000_000, 0)] == [5, 2, 1, 1]
+    assert hash_passes(con, 10**12) == 64  # capped
+    assert memory_limit_bytes(object()) is None and hash_passes(object(), 10**12) == 1  # not DuckDB
+
+
+@pytest.mark.parametrize("values", [list(range(50)), [f"id{i}" for i in range(50)], [None, 1, 2, 3]])
+@pytest.mark.parametrize("passes", [1, 2, 5])
+def test_every_value_lands_in_exactly_one_bucket(values, passes):
+    import ibis
+
+    from helpers.warehouse.sources import in_bucket
+
+    t = ibis.memtable(pd.DataFrame({"c": values, "row": range(len(values))}))
+    got = sorted(r for k in range(passes) for r in t.filter(in_bucket(t.c, passes, k)).row.execute())
+    assert got == list(range(len(values)))

@@ -139,3 +139,40 @@ def test_first_by_is_the_value_at_the_smallest_key_on_duckdb_as_argmin_gives_it(
     got = got.set_index("c").sort_index()
     assert got["fast"].tolist() == [7.0, 4.0] == got["ibis_argmin"].tolist()
     assert "arg_min" in str(ibis.to_sql(t.group_by("c").aggregate(v=first_by(t, t.s, t.p)))).lower()
+
+
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True)
+@pytest.mark.parametrize("passes", [2, 3, 7])
+def test_hash_passes_give_the_one_pass_frame(engine, cdnow, passes):
+    """Customers split into hash buckets, one query each: the same frame, row for row. Counts and
+    periods are equal exactly; money equal to the last bits (DuckDB's threads sum in any order)."""
+    one = summary_from_table(engine(cdnow), freq="W", observation_end="1997-09-30", after_end="drop", passes=1)
+    split = summary_from_table(engine(cdnow), freq="W", observation_end="1997-09-30", after_end="drop",
+                               passes=passes)
+    _same_frame(split, one)
+    assert split.attrs == one.attrs
+    table_one = customer_table_from_table(engine(cdnow), freq="W", passes=1)
+    table_split = customer_table_from_table(engine(cdnow), freq="W", passes=passes)
+    _same_frame(table_split, table_one)
+
+
+def _same_frame(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    money = [c for c in ("monetary_value", "revenue", "average_order_value") if c in want]
+    pd.testing.assert_frame_equal(got.drop(columns=money), want.drop(columns=money), check_exact=True)
+    pd.testing.assert_frame_equal(got[money], want[money], check_exact=False, rtol=1e-12, atol=1e-9)
+
+
+def test_hash_passes_still_refuse_an_empty_id():
+    import ibis
+
+    frame = SMALL.assign(customer_id=[None, "a", "a", "a", "b", "c", "c"])
+    with pytest.raises(DataContractError, match="column 'customer_id' has empty"):
+        summary_from_table(ibis.memtable(frame), passes=3)
+
+
+@pytest.mark.parametrize("passes", [0, -1, 1.5, True, "2"])
+def test_bad_passes(passes):
+    import ibis
+
+    with pytest.raises(ParameterError, match=f"parameter 'passes' = {passes!r} must be a whole number"):
+        summary_from_table(ibis.memtable(SMALL), passes=passes)
