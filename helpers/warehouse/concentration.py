@@ -1,12 +1,12 @@
 """Revenue concentration computed by the engine: Gini, top-x% shares, Lorenz points, the 90% claim.
 
 Input: one row per buying customer with its revenue (e.g. the ``revenue`` column of the customer
-table, or a ``group_by(customer).sum(amount)`` of the transactions). Every figure comes from
-ranking that table once: sums per Lorenz bucket (at most ``points + 1`` rows come back) and a
-running sum inside the one bucket where the 90% claim is decided; what comes back is a handful of
-numbers and ``points + 1`` Lorenz points, never one row per customer. Same conventions as the pandas reference (``gini``,
-``top_share``, ``share_customers_for``, ``lorenz_curve``, ``concentration_summary`` of the
-segments package).
+table, or a ``group_by(customer).sum(amount)`` of the transactions). Every figure comes from two
+queries that rank that table: the sums per Lorenz bucket (at most ``points + 1`` rows come back),
+and a running sum inside the one bucket where the 90% claim is decided. What comes back is a
+handful of numbers and ``points + 1`` Lorenz points, never one row per customer. Same
+conventions as the pandas reference (``gini``, ``top_share``, ``share_customers_for``,
+``lorenz_curve``, ``concentration_summary`` of the segments package).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def revenue_per_customer(t: ir.Table, *, customer_col: str = "customer_id", amou
 
 
 def _ranked(t: ir.Table, revenue_col: str, n: int, points: int) -> ir.Table:
-    """One sort: ascending rank ``i`` (1 = poorest), the richest-first rank ``j = n + 1 - i``, and
+    """The ranking: ascending rank ``i`` (1 = poorest), the richest-first rank ``j = n + 1 - i``, and
     the Lorenz bucket ``b = ceil(i * points / n)``: the first point :math:`k_b = \\lfloor b n /
     \\text{points} \\rfloor` whose cumulative revenue counts rank ``i``. Ties hold equal values, so
     their order does not change any sum. No running sum over all customers (in DuckDB it cost
@@ -194,7 +194,8 @@ def concentration_from_table(t: ir.Table, *, revenue_col: str = "revenue", top_p
     r = _ranked(t, revenue_col, n, points)
     ks = {pct: max(int(math.ceil(n * pct / 100 - 1e-9)), 1) for pct in top_pcts}
     wanted = sorted({(j * n) // points for j in range(points + 1)})
-    # one sort, one query: every sum split by Lorenz bucket (at most points + 1 rows come back)
+    # one query for every sum, split by Lorenz bucket (at most points + 1 rows come back); a second
+    # ranks again but sums only inside the bucket that decides the 90% claim
     aggs = {"s": r.x.sum(), "gini_num": ((2 * r.i - n - 1).cast("float64") * r.x).sum()}
     for idx, k in enumerate(ks.values()):
         aggs[f"top{idx}"] = ibis.cases((r.j <= k, r.x), else_=0.0).sum()
