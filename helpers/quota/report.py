@@ -124,7 +124,8 @@ def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
     -------
     DataFrame
         ``key, value, unit``: money in millions of ``currency`` with 1 decimal, ROI and MASE
-        with 3 decimals, coverage as a fraction with 3 decimals, counts and flags as they are.
+        with 3 decimals, coverage as a fraction with 3 decimals, the backtest tie tests'
+        p-values with 2, counts and flags as they are.
 
     Notes
     -----
@@ -132,8 +133,9 @@ def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> headline_table({"gap": 12_345_678.0, "roi": 7.12345, "cap_binds": True}, "KRW")["value"].tolist()
-    ['12.3', '7.123', 'True']
+    >>> headline_table({"gap": 12_345_678.0, "roi": 7.12345, "cap_binds": True,
+    ...                 "backtest.sarimax.tie_p": 0.9687}, "KRW")["value"].tolist()
+    ['12.3', '7.123', 'True', '0.97']
     """
     rows = []
     for k, v in results.items():
@@ -143,6 +145,9 @@ def headline_table(results: Mapping[str, Any], currency: str) -> pd.DataFrame:
             rows.append((k, str(v), "coupons" if k.startswith(COUNT_PREFIXES) else ""))
         elif k.startswith("p_") or k.endswith("prob_positive"):
             rows.append((k, f"{v:.3f}", "probability"))
+        elif k.endswith(".tie_p"):
+            # a p-value from SARIMAX/ETS refits: its third decimal differs between machines (0.969, 0.966)
+            rows.append((k, f"{v:.2f}", "p-value"))
         else:
             rows.append((k, f"{v:.3f}", "ratio"))
     return pd.DataFrame(rows, columns=["key", "value", "unit"])
