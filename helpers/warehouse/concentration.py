@@ -21,6 +21,7 @@ import pandas as pd
 from helpers.results import key
 from helpers.warehouse.sources import (
     BYTES_PER_CUSTOMER,
+    check_passes,
     hash_passes,
     materialize,
     materialize_in_passes,
@@ -57,7 +58,7 @@ def revenue_per_customer(t: ir.Table, *, customer_col: str = "customer_id", amou
     ------
     DataContractError
         If a column is missing.
-    ValueError
+    ParameterError
         ``passes`` not a whole number >= 1.
 
     Examples
@@ -67,8 +68,7 @@ def revenue_per_customer(t: ir.Table, *, customer_col: str = "customer_id", amou
     [4.0, 2.0]
     """
     require_columns(t, [customer_col, amount_col], source="transactions")
-    if passes is not None and (isinstance(passes, bool) or not isinstance(passes, (int, np.integer)) or passes < 1):
-        raise ValueError(f"passes = {passes!r} must be a whole number >= 1 (or None)")
+    check_passes(passes)
 
     def build(rows: ir.Table) -> ir.Table:
         return rows.group_by(customer_col).aggregate(revenue=rows[amount_col].cast("float64").sum())

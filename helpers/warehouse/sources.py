@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import numbers
 import os
 import re
 import tempfile
@@ -443,6 +444,18 @@ def hash_passes(con: ibis.BaseBackend, groups: int, *, bytes_per_group: int = BY
     if limit is None or groups <= 0:
         return 1
     return int(min(MAX_PASSES, max(1, -(-int(groups) * bytes_per_group // limit))))
+
+
+def check_passes(passes: Any) -> None:
+    """Raise :class:`ParameterError` unless ``passes`` is None or a whole number >= 1.
+
+    Examples
+    --------
+    >>> check_passes(None), check_passes(3)
+    (None, None)
+    """
+    if passes is not None and (isinstance(passes, bool) or not isinstance(passes, numbers.Integral) or passes < 1):
+        raise ParameterError(f"parameter 'passes' = {passes!r} must be a whole number >= 1 (or None)")
 
 
 def in_bucket(col: ir.Value, passes: int, k: int) -> ir.BooleanValue:

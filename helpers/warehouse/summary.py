@@ -20,7 +20,7 @@ from helpers.btyd.summary import parse_observation_end, period_start
 from helpers.btyd.summary import period_index as _period_index
 from helpers.contracts import DataContractError
 from helpers.params import ParameterError
-from helpers.warehouse.sources import hash_passes, in_bucket, require_columns
+from helpers.warehouse.sources import check_passes, hash_passes, in_bucket, require_columns
 
 FREQS = ("D", "W", "M")
 _EPOCH_DAYS = 719_468  # days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar
@@ -260,8 +260,7 @@ def summary_from_table(t: ir.Table, *, customer_col: str = "customer_id", date_c
     ([1.0, 4.0, 9.0, 20.0], [0.0, 0.0, 7.0, 0.0])
     """
     _check_params(freq, freq_multiplier, after_end)
-    if passes is not None and (isinstance(passes, bool) or not isinstance(passes, (int, np.integer)) or passes < 1):
-        raise ParameterError(f"parameter 'passes' = {passes!r} must be a whole number >= 1 (or None)")
+    check_passes(passes)
     require_columns(t, [customer_col, date_col] + ([amount_col] if amount_col else []), source=source)
     if not (t[date_col].type().is_timestamp() or t[date_col].type().is_date()):
         raise DataContractError(f"{source}: column {date_col!r} must be a date or timestamp; it is "

@@ -101,5 +101,7 @@ def test_revenue_in_hash_passes_is_the_one_pass_sum(cdnow, passes):
 def test_revenue_bad_passes(cdnow, passes):
     import ibis
 
-    with pytest.raises(ValueError, match=f"passes = {passes!r} must be a whole number"):
+    from helpers.params import ParameterError
+
+    with pytest.raises(ParameterError, match=f"parameter 'passes' = {passes!r} must be a whole number"):
         revenue_per_customer(ibis.memtable(cdnow), passes=passes)

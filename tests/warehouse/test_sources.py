@@ -113,3 +113,14 @@ def test_every_value_lands_in_exactly_one_bucket(values, passes):
     t = ibis.memtable(pd.DataFrame({"c": values, "row": range(len(values))}))
     got = sorted(r for k in range(passes) for r in t.filter(in_bucket(t.c, passes, k)).row.execute())
     assert got == list(range(len(values)))
+
+
+def test_passes_rule_takes_numpy_whole_numbers_and_refuses_the_rest():
+    import numpy as np
+
+    from helpers.warehouse.sources import check_passes
+
+    check_passes(np.int64(2))
+    for bad in (0, np.float64(2.0), True, "3"):
+        with pytest.raises(ParameterError, match="parameter 'passes'"):
+            check_passes(bad)
