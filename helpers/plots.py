@@ -14,6 +14,8 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from helpers.tables import SYMBOLS as CURRENCY_SYMBOLS
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 #: Fixed colours for names that recur across notebooks.
@@ -30,7 +32,6 @@ NAMED_COLORS = {
     "targeted": "#0072B2",
 }
 
-CURRENCY_SYMBOLS = {"USD": "$", "KRW": "₩", "EUR": "€"}
 SCALES = {1: "", 1e3: "K", 1e6: "M", 1e9: "B", 1e12: "T"}
 
 
@@ -122,12 +123,20 @@ def format_money(value: float, currency: str, scale: float = 1, decimals: int = 
     '$638.0B'
     >>> format_money(10_000, "KRW", decimals=0)
     '₩10,000'
+
+    A loss carries a minus sign (U+2212) before the currency, as report tables write it, and an
+    amount that rounds to zero carries none:
+
+    >>> format_money(-3_241_000, "KRW", 1e6), format_money(-0.04, "USD")
+    ('−₩3.2M', '$0.0')
     """
     if scale not in SCALES:
         raise ValueError(f"scale {scale!r} must be one of {list(SCALES)}")
     symbol = CURRENCY_SYMBOLS.get(currency)
-    number = f"{value / scale:,.{decimals}f}{SCALES[scale]}"
-    return f"{symbol}{number}" if symbol else f"{number} {currency}"
+    body = f"{abs(value) / scale:,.{decimals}f}"
+    sign = "−" if value < 0 and body.strip("0.,") else ""
+    number = f"{body}{SCALES[scale]}"
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
 
 
 def money_axis(ax: Axes, currency: str, scale: float = 1, axis: str = "y", decimals: int = 0) -> Axes:

@@ -190,6 +190,8 @@ def format_value(value: Any, kind: str, currency: str | None = None, decimals: i
     ('38.7%', '₩1,234,567', 'yes')
     >>> format_value(2.4203e9, "money_m", "KRW"), format_value(float("nan"), "ratio")
     ('₩2,420.3M', '—')
+    >>> format_value(-3.2415e6, "money_m", "KRW"), format_value(-0.4, "money", "USD")
+    ('−₩3.2M', '$0')
     >>> format_value(4.7e11, "money_auto", "USD"), format_value(4.7e11, "number"), format_value(7.33e-4, "number")
     ('$470.0B', '470,000,000,000', '0.000733')
     >>> format_value(1.03e-151, "pvalue"), format_value(1.03e-151, "pvalue_exp")
@@ -211,9 +213,10 @@ def format_value(value: Any, kind: str, currency: str | None = None, decimals: i
         if auto and decimals is None and scale > 1:  # at least 3 significant digits: $1.19B, $38.3B
             d = max(1, 3 - len(str(int(abs(float(value)) // scale))))
         x = float(value) / scale
-        sign = "−" if x < 0 else ""
+        digits = f"{abs(x):,.{d}f}"
+        sign = "−" if x < 0 and digits.strip("0.,") else ""  # no sign on an amount that rounds to 0
         sym = SYMBOLS.get(currency)
-        body = f"{abs(x):,.{d}f}{unit}"
+        body = f"{digits}{unit}"
         return f"{sign}{sym}{body}" if sym else f"{sign}{body} {currency}"
     if kind == "pct":
         return f"{float(value) * 100:.{1 if decimals is None else decimals}f}%"

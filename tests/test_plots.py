@@ -12,9 +12,19 @@ from helpers.plots import NAMED_COLORS, color_for, format_money, format_pct, pal
     (38.2989e12, "KRW", 1e12, 2, "₩38.30T"),    # Coupang Corp FY2024 revenue
     (10_000, "KRW", 1, 0, "₩10,000"),
     (1_500, "GBP", 1e3, 1, "1.5K GBP"),         # unknown symbol: code after the number
+    (-3_241_500, "KRW", 1e6, 1, "−₩3.2M"),      # a loss: U+2212 before the symbol, as in tables
+    (-1_500, "GBP", 1e3, 1, "−1.5K GBP"),
+    (-0.04, "USD", 1, 1, "$0.0"),               # rounds to zero: no sign
 ])
 def test_format_money(value, currency, scale, decimals, expected):
     assert format_money(value, currency, scale, decimals) == expected
+
+
+def test_prose_and_tables_write_a_loss_alike():
+    from helpers.tables import format_value
+    for value in (-3_241_500.0, -999.0, -12.6e9):
+        assert format_money(value, "KRW", 1, 0) == format_value(value, "money", "KRW", decimals=0)
+        assert format_money(value, "KRW", 1e6, 1) == format_value(value, "money_m", "KRW", decimals=1)
 
 
 def test_format_money_refuses_unknown_scale():
